@@ -30,6 +30,7 @@ class Dataset:
     present: frozenset[str]  # tables the user supplied
     origin: str  # path or description, for messages
     columns: Mapping[str, frozenset[str]] = field(default_factory=dict)  # supplied columns per table
+    unmatched_files: tuple[str, ...] = ()  # data files in the folder that match no contract table
 
     def has(self, table_name: str) -> bool:
         return table_name in self.present
@@ -136,7 +137,12 @@ def open_dataset(path: str | Path) -> Dataset:
             if table.name in names:
                 raw[table.name] = f'src."{names[table.name]}"'
     try:
-        return _define_views(con, raw, str(path))
+        ds = _define_views(con, raw, str(path))
+        if path.is_dir():
+            used = {_find_file(path, name).name for name in raw}
+            ds.unmatched_files = tuple(sorted(
+                f.name for f in path.iterdir() if f.name.endswith(FILE_SUFFIXES) and f.name not in used))
+        return ds
     except duckdb.Error as exc:
         con.close()
         raise DataError([Problem(str(path), None, None, f"cannot read the files ({exc})",
