@@ -1,0 +1,213 @@
+"""The demo generator: deterministic, contract-shaped, internally consistent, and its signals lead churn."""
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from chs_core.contract import ACTIVITY_OUTCOMES, ACTIVITY_TYPES, CONTACT_ROLES, PRIORITIES, SEGMENTS, TABLES
+from chs_core.demo import DEMO_END, DEMO_SEED, build_demo_database, generate_demo, simulate
+from chs_core.loading import open_dataset
+from chs_core.metric_catalog import SignalSettings
+
+END_MONTH = date(2025, 6, 1)
+END = pd.Timestamp("2025-06-30")  # last day of END_MONTH
+FIRST = pd.Timestamp("2024-11-01")  # 8 months ending June 2025: Nov, Dec, Jan, Feb, Mar, Apr, May, Jun
+SMALL = dict(seed=3, n_accounts=150, end_month=END_MONTH, n_months=8)
+CHILD_TABLES = ("arr_monthly", "usage_events", "tickets", "nps_responses", "contacts", "csm_activities", "invoices")
+PANDAS_KIND = {"VARCHAR": "O", "DATE": "M", "TIMESTAMP": "M", "DOUBLE": "f", "BIGINT": "i", "BOOLEAN": "b"}
+
+
+@pytest.fixture(scope="module")
+def small() -> dict[str, pd.DataFrame]:
+    return generate_demo(**SMALL)
+
+
+@pytest.fixture(scope="module")
+def medium() -> dict[str, pd.DataFrame]:
+    # Enough accounts and months for a few dozen churners with three months of history.
+    return generate_demo(seed=11, n_accounts=500, end_month=END_MONTH, n_months=15)
+
+
+def test_defaults_match_the_brief():
+    assert DEMO_SEED == 7 and DEMO_END == date(2026, 10, 31)
+
+
+def test_same_seed_gives_identical_frames_and_another_seed_differs(small):
+    again = generate_demo(**SMALL)
+    for name, frame in small.items():
+        pd.testing.assert_frame_equal(frame, again[name])
+    other = generate_demo(**{**SMALL, "seed": 4})
+    assert not other["arr_monthly"].equals(small["arr_monthly"])
+
+
+def test_every_contract_table_has_exactly_the_contract_columns_with_sensible_types(small):
+    assert set(small) == {t.name for t in TABLES}
+    for table in TABLES:
+        frame = small[table.name]
+        assert list(frame.columns) == [c.name for c in table.columns], table.name
+        assert len(frame) > 0, table.name
+        for col in table.columns:
+            kind = frame[col.name].dtype.kind
+            expected = PANDAS_KIND[col.type]
+            assert kind == expected or (expected == "O" and frame[col.name].dtype == "str"), (table.name, col.name)
+
+
+def test_nothing_is_dated_after_the_end_or_before_the_window(small):
+    for table in TABLES:
+        for col in table.columns:
+            if col.type not in ("DATE", "TIMESTAMP") or (table.name, col.name) in {
+                    ("accounts", "renewal_date"), ("accounts", "customer_since")}:
+                continue
+            values = small[table.name][col.name].dropna()
+            # Timestamps may fall on the last day up to 23:59:59, so compare with the day after the end.
+            assert values.max() < END + pd.Timedelta(days=1), (table.name, col.name)
+            assert values.min() >= FIRST - pd.Timedelta(days=31), (table.name, col.name)
+    assert small["accounts"]["customer_since"].max() <= END
+
+
+def test_every_child_row_belongs_to_a_known_account(small):
+    known = set(small["accounts"]["account_id"])
+    assert small["accounts"]["account_id"].is_unique
+    for name in CHILD_TABLES:
+        assert set(small[name]["account_id"]) <= known, name
+
+
+def test_arr_is_one_non_negative_row_per_account_and_window_month(small):
+    arr = small["arr_monthly"]
+    assert (arr["arr"] >= 0).all() and (arr["seats"] >= 1).all()
+    assert not arr.duplicated(["account_id", "month"]).any()
+    # 8 window months, each on the first of the month.
+    assert sorted(arr["month"].unique()) == list(pd.date_range(FIRST, END, freq="MS"))
+
+
+def test_segments_and_shares_follow_the_contract(medium):
+    seg = medium["accounts"]["segment"].value_counts(normalize=True)
+    assert set(seg.index) == set(SEGMENTS)
+    # Targets 60 / 30 / 10 %; 500 draws keep each share within about +-6 points.
+    assert 0.52 < seg["SMB"] < 0.68 and 0.23 < seg["Mid-Market"] < 0.37 and 0.05 < seg["Enterprise"] < 0.15
+    acc = medium["accounts"].set_index("account_id")
+    arr = medium["arr_monthly"].merge(acc[["segment"]], left_on="account_id", right_index=True)
+    first = arr.sort_values("month").groupby("account_id").first()
+    med = first.groupby("segment")["arr"].median()
+    assert med["SMB"] < med["Mid-Market"] < med["Enterprise"]
+    assert 5_000 <= med["SMB"] <= 30_000 and 30_000 <= med["Mid-Market"] <= 150_000 and med["Enterprise"] >= 150_000
+
+
+def test_churners_have_no_rows_after_they_churn_and_no_gaps_before(medium):
+    arr = medium["arr_monthly"]
+    end_month = arr["month"].max()
+    span = arr.groupby("account_id")["month"].agg(["min", "max", "count"])
+    months = (span["max"].dt.year - span["min"].dt.year) * 12 + span["max"].dt.month - span["min"].dt.month + 1
+    assert (months == span["count"]).all()  # contiguous: no reactivation gaps
+    churn_start = (span.loc[span["max"] < end_month, "max"] + pd.offsets.MonthBegin(1)).rename("churn")
+    assert len(churn_start) > 10
+    for name, col in (("usage_events", "event_date"), ("tickets", "opened_at"), ("nps_responses", "responded_at")):
+        rows = medium[name].merge(churn_start, left_on="account_id", right_index=True)
+        assert (rows[col] < rows["churn"]).all(), name
+
+
+def test_renewals_fall_on_the_contract_anniversary_and_after_the_end_for_live_accounts(medium):
+    acc = medium["accounts"]
+    assert (acc["renewal_date"].dt.month == acc["customer_since"].dt.month).all()
+    assert (acc["renewal_date"].dt.day == acc["customer_since"].dt.day).all()
+    live = set(medium["arr_monthly"].loc[lambda d: d["month"] == d["month"].max(), "account_id"])
+    live_renewal = acc.loc[acc["account_id"].isin(live), "renewal_date"]
+    assert (live_renewal > END).all() and (live_renewal <= END + pd.DateOffset(years=1)).all()
+
+
+def test_tickets_are_resolved_after_opening_and_some_are_still_open(small):
+    t = small["tickets"]
+    done = t.dropna(subset=["resolved_at"])
+    assert (done["resolved_at"] > done["opened_at"]).all()
+    assert t["resolved_at"].isna().any() and set(t["priority"]) <= set(PRIORITIES)
+    assert t["csat"].dropna().between(1, 5).all() and t["csat"].isna().any()
+    assert t["ticket_id"].is_unique
+
+
+def test_people_activities_and_invoices_use_the_contract_vocabulary(small):
+    c, a, inv, nps = small["contacts"], small["csm_activities"], small["invoices"], small["nps_responses"]
+    assert set(c["role"]) == set(CONTACT_ROLES) and c["contact_id"].is_unique
+    assert c.loc[c["role"] == "champion", "is_champion"].all()
+    assert set(a["activity_type"]) == set(ACTIVITY_TYPES) and set(a["outcome"]) <= set(ACTIVITY_OUTCOMES)
+    assert set(nps["respondent_role"]) <= set(CONTACT_ROLES) and nps["score"].between(0, 10).all()
+    assert inv["invoice_id"].is_unique and (inv["amount"] > 0).all()
+    paid = inv.dropna(subset=["paid_date"])
+    assert ((paid["paid_date"] - paid["due_date"]).dt.days <= 0).mean() > 0.7  # mostly on time
+
+
+def test_contact_users_log_in_and_usage_is_one_row_per_user_day_feature(small):
+    u, c = small["usage_events"], small["contacts"]
+    assert not u.duplicated(["user_id", "event_date", "feature"]).any()
+    assert (u["event_count"] >= 1).all()
+    assert {"integrations", "automation", "team_management"} <= set(u["feature"]) and u["feature"].nunique() >= 11
+    assert (u["user_id"].str.slice(0, 9) == u["account_id"]).all()
+    champions = c.loc[(c["role"] == "champion") & c["user_id"].notna(), "user_id"]
+    assert champions.isin(set(u["user_id"])).mean() > 0.8
+    assert c["user_id"].isna().any() and c["left_date"].notna().any()
+
+
+def test_risk_notes_carry_the_default_keywords_and_other_notes_none(medium):
+    notes = medium["csm_activities"]["notes"].dropna().str.lower()
+    settings = SignalSettings()
+    risky = notes.str.contains("|".join(settings.competitor_keywords + settings.budget_keywords))
+    assert notes.str.contains("competitor").any() and notes.str.contains("budget").any()
+    # Every note matching a default keyword says "competitor" or "budget" outright.
+    assert notes[risky].str.contains("competitor|budget").all()
+
+
+def test_signals_worsen_in_the_three_months_before_churn(medium):
+    """Churners' months m-3..m-1 vs stayer account-months of the same segment, computed from the frames alone."""
+    arr, u, t = medium["arr_monthly"], medium["usage_events"], medium["tickets"]
+    end_month = arr["month"].max()
+    last = arr.groupby("account_id")["month"].max()
+    churn = (last[last < end_month] + pd.offsets.MonthBegin(1)).rename("churn")
+    users = (u.assign(month=u["event_date"].dt.to_period("M").dt.start_time)
+             .groupby(["account_id", "month"])["user_id"].nunique().rename("users"))
+    bad = t[t["escalated"] | t["priority"].isin(["P0", "P1"])]  # escalated or urgent tickets
+    esc = (bad.assign(month=bad["opened_at"].dt.to_period("M").dt.start_time)
+           .groupby(["account_id", "month"]).size().rename("esc"))
+    m = arr.join(users, on=["account_id", "month"]).join(esc, on=["account_id", "month"]).fillna({"users": 0, "esc": 0})
+    m["ratio"] = m["users"] / m["seats"]
+    m = m.join(churn, on="account_id").join(medium["accounts"].set_index("account_id")["segment"], on="account_id")
+    lead = (m["churn"].dt.year - m["month"].dt.year) * 12 + m["churn"].dt.month - m["month"].dt.month
+    before = m[lead.between(1, 3)]
+    stay = m[m["churn"].isna()]
+    assert before["account_id"].nunique() >= 20
+    # Churners are mostly SMB, so compare with stayers weighted to the churners' segment mix.
+    expected = stay.groupby("segment")[["ratio", "esc"]].mean().loc[before["segment"]].mean()
+    assert before["ratio"].mean() < 0.85 * expected["ratio"]
+    assert before["esc"].mean() > 1.5 * expected["esc"]
+
+
+def test_latent_world_gives_realistic_annual_retention():
+    """GRR, NRR and logo retention over the last 12 months of the default world (arrays only, fast)."""
+    w = simulate()
+    start, end = w.arr[:, -13], w.arr[:, -1]
+    cohort = start > 0  # customers active at the period start; new logos excluded
+    grr = np.minimum(start, end)[cohort].sum() / start[cohort].sum()
+    nrr = end[cohort].sum() / start[cohort].sum()
+    logo = (end[cohort] > 0).mean()
+    assert 0.85 <= grr <= 0.95 and 1.0 <= nrr <= 1.12 and 0.85 <= logo <= 0.94
+    assert 1800 <= w.active.any(axis=1).sum() <= 2000
+
+
+def test_build_demo_database_writes_contract_typed_tables_atomically(tmp_path):
+    path = build_demo_database(tmp_path / "demo.duckdb", seed=5, n_accounts=40, end_month=END_MONTH, n_months=4)
+    assert [p.name for p in tmp_path.iterdir()] == ["demo.duckdb"]  # no temp file left behind
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for table in TABLES:
+            cols = con.execute(f'DESCRIBE "{table.name}"').fetchall()
+            assert [(r[0], r[1]) for r in cols] == [(c.name, c.type) for c in table.columns]
+        n_acc = con.execute("SELECT count(*) FROM accounts").fetchone()[0]
+    finally:
+        con.close()
+    assert n_acc == 40
+    ds = open_dataset(path)
+    try:
+        assert ds.present == {t.name for t in TABLES}
+        assert ds.df("SELECT count(*) AS n FROM arr_monthly WHERE arr < ?", [0])["n"].iloc[0] == 0
+    finally:
+        ds.close()
