@@ -1,0 +1,146 @@
+"""model.yaml: the default loads, validation names the bad key, overrides, tiers, round-trip, atomic save."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chs_core.errors import ModelError
+from chs_core.metric_catalog import METRIC_NAMES, SignalSettings
+from chs_core.model import (
+    NO_DATA_TIER, dump_model_yaml, load_model, model_to_dict, parse_model, save_model, signal_settings,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+BAD = sorted((ROOT / "tests" / "data" / "bad_models").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(ROOT / "model.yaml")
+
+
+def test_default_model_loads_and_is_hashable(model):
+    assert hash(model) == hash(load_model(ROOT / "model.yaml"))
+    assert [c.name for c in model.components] == ["usage", "engagement", "growth", "support", "financial"]
+    assert [c.weight for c in model.components] == [35, 25, 20, 20, 5]
+    assert set(model.metric_names()) == set(METRIC_NAMES)  # a default for every catalogue metric
+    assert {f.name for f in model.flags} == {
+        "champion_departure", "downgrade", "usage_decline", "negative_dm_nps", "escalation",
+        "missed_renewal_meeting", "competitor_mention", "budget_mention"}
+    assert [(t.name, t.min_score) for t in model.tiers] == [
+        ("Thriving", 85), ("Healthy", 70), ("Neutral", 50), ("At risk", 30), ("Critical", 0)]
+    assert model.at_risk_below == 50 and model.alert.drop_points == 20 and model.alert.within_days == 14
+    assert all(t.play and t.actions for t in model.tiers)
+    assert all(f.action for f in model.flags)
+
+
+def test_signal_settings(model):
+    s = signal_settings(model)
+    assert isinstance(s, SignalSettings)
+    assert "integrations" in s.key_features and "budget" in s.budget_keywords
+
+
+@pytest.mark.parametrize("score, tier", [
+    (100, "Thriving"), (85, "Thriving"), (84.99, "Healthy"), (70, "Healthy"), (69.9, "Neutral"),
+    (50, "Neutral"), (49.9, "At risk"), (30, "At risk"), (29.99, "Critical"), (0, "Critical"),
+    (math.nan, "No data"),
+])
+def test_tier_boundaries(model, score, tier):
+    assert model.tier_for(score).name == tier
+
+
+@pytest.mark.parametrize("tenure, stage", [(0, "onboarding"), (2.99, "onboarding"), (3, "adoption"),
+                                           (11.9, "adoption"), (12, "mature"), (60, "mature"), (math.nan, None)])
+def test_stage_for(model, tenure, stage):
+    assert model.stage_for(tenure) == stage
+
+
+def test_round_trip_dict_and_yaml(model):
+    assert parse_model(model_to_dict(model)) == model
+    assert parse_model(yaml.safe_load(dump_model_yaml(model))) == model
+
+
+def test_segment_override_changes_only_what_it_lists(model):
+    ent = model.effective("Enterprise", None)
+    aur = ent.component("usage").metric("active_user_ratio").norm
+    assert (aur.bad, aur.good) == (0.05, 0.5)  # base is 0.1 / 0.7
+    assert ent.component("engagement").weight == 30  # base 25
+    assert ent.component("engagement").metric("meetings_90d").norm.good == 6
+    assert ent.component("usage").weight == 35  # untouched
+    assert ent.component("support") == model.component("support")
+    assert ent.tiers == model.tiers and ent.overrides.segments == ()
+    # Mid-Market has no override: only the overrides are dropped.
+    assert model.effective("Mid-Market", None).components == model.components
+
+
+def test_stage_override_applies_after_segment(model):
+    both = model.effective("Enterprise", "onboarding")
+    aur = both.component("usage").metric("active_user_ratio").norm
+    assert (aur.bad, aur.good) == (0.05, 0.4)  # the stage's value wins over the segment's 0.5
+    assert both.component("engagement").weight == 35  # stage 35 beats segment 30
+    assert both.component("engagement").metric("meetings_90d").norm.good == 6  # from the segment
+    assert both.component("engagement").metric("trainings_180d").weight == 3
+    assert both.component("growth").weight == 5
+
+
+def test_tuning_helpers_return_new_validated_models(model):
+    m2 = model.with_component_weight("usage", 50)
+    assert m2.component("usage").weight == 50 and model.component("usage").weight == 35
+    assert model.with_metric_weight("usage", "feature_breadth", 0).component("usage").metric("feature_breadth").weight == 0
+    assert model.with_thresholds("usage", "active_user_ratio", good=0.9).component("usage").metric(
+        "active_user_ratio").norm.good == 0.9
+    assert model.with_tier_min("Thriving", 90).tier_for(88).name == "Healthy"
+    assert model.with_at_risk_below(40).at_risk_below == 40
+    assert model.with_flag("escalation", penalty=3).flags[4].penalty == 3
+    assert model.with_component_weight("usage", 35) is model  # no change, same object (cache hit)
+    with pytest.raises(ModelError, match="components.usage.weight"):
+        model.with_component_weight("usage", -1)
+    with pytest.raises(ModelError, match="tiers"):
+        model.with_tier_min("Healthy", 90)  # above Thriving 85
+    with pytest.raises(ModelError, match="at_risk_below"):
+        model.with_at_risk_below(120)
+    with pytest.raises(KeyError):
+        model.with_component_weight("usge", 3)
+
+
+def test_no_data_tier():
+    assert NO_DATA_TIER.name == "No data"
+
+
+def test_save_is_atomic_and_keeps_previous(model, tmp_path):
+    path = tmp_path / "model.yaml"
+    assert save_model(model, path) is None  # nothing to back up yet
+    first = path.read_text()
+    changed = model.with_component_weight("usage", 40)
+    backup = save_model(changed, path)
+    assert backup is not None and backup.parent == tmp_path / "model_history"
+    assert backup.read_text() == first
+    assert load_model(path) == changed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.yaml", "model_history"]  # no temp files
+    backup2 = save_model(model, path)
+    assert backup2 != backup and len(list((tmp_path / "model_history").iterdir())) == 2
+
+
+def test_load_missing_file(tmp_path):
+    with pytest.raises(ModelError, match="cannot read"):
+        load_model(tmp_path / "nope.yaml")
+
+
+def test_there_is_a_bad_model_per_error_case():
+    assert len(BAD) >= 20
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_bad_model_message_names_the_key(path):
+    first = path.read_text().splitlines()[0]
+    assert first.startswith("# expect: ")
+    fragments = [f.strip() for f in first[len("# expect: "):].split(" | ")]
+    with pytest.raises(ModelError) as err:
+        load_model(path)
+    msg = str(err.value)
+    assert str(path) in msg  # names the file
+    for fragment in fragments:
+        assert fragment in msg
