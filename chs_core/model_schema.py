@@ -7,6 +7,7 @@ models with the same settings compare and hash equal. Parsing and validation liv
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from chs_core.metric_catalog import SignalSettings
@@ -184,6 +185,19 @@ class Model:
         comps = tuple(replace(c, weight=float(weight)) if c.name == name else c for c in self.components)
         return _checked(self, replace(self, components=comps), name)
 
+    def with_weights(self, components: Mapping[str, float] | None = None,
+                     metrics: Mapping[tuple[str, str], float] | None = None) -> Model:
+        """Many weight changes at once, validated once: {component: w} and {(component, metric): w}."""
+        components, metrics = dict(components or {}), dict(metrics or {})
+        known = {c.name for c in self.components}
+        known_m = {(c.name, m.name) for c in self.components for m in c.metrics}
+        for key in [k for k in components if k not in known] + [k for k in metrics if k not in known_m]:
+            raise KeyError(f"unknown name {key!r}")
+        comps = tuple(replace(c, weight=float(components.get(c.name, c.weight)), metrics=tuple(
+            replace(m, weight=float(metrics.get((c.name, m.name), m.weight))) for m in c.metrics))
+            for c in self.components)
+        return _checked(self, replace(self, components=comps), None)
+
     def with_metric_weight(self, component: str, metric: str, weight: float) -> Model:
         return self._with_metric(component, metric, lambda m: replace(m, weight=float(weight)))
 
@@ -212,14 +226,14 @@ class Model:
         return _checked(self, replace(self, components=comps), f"{component}.{metric}")
 
 
-def _checked(old: Model, new: Model, what: str) -> Model:
+def _checked(old: Model, new: Model, what: str | None) -> Model:
     """Re-validate an edited model, so the tuning page can never build an invalid one."""
     from chs_core.model_io import model_to_dict
     from chs_core.model_parse import parse_model
 
     names = {c.name for c in old.components} | {t.name for t in old.tiers} | {f.name for f in old.flags}
     names |= {f"{c.name}.{m.name}" for c in old.components for m in c.metrics} | {"at_risk_below"}
-    if what not in names:
+    if what is not None and what not in names:
         raise KeyError(f"unknown name {what!r}")
     if new == old:
         return old

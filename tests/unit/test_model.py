@@ -95,6 +95,9 @@ def test_tuning_helpers_return_new_validated_models(model):
     assert model.with_tier_min("Thriving", 90).tier_for(88).name == "Healthy"
     assert model.with_at_risk_below(40).at_risk_below == 40
     assert model.with_flag("escalation", penalty=3).flags[4].penalty == 3
+    bulk = model.with_weights({"usage": 10, "growth": 0}, {("support", "csat_180d"): 7})
+    assert (bulk.component("usage").weight, bulk.component("growth").weight) == (10, 0)
+    assert bulk.component("support").metric("csat_180d").weight == 7
     assert model.with_component_weight("usage", 35) is model  # no change, same object (cache hit)
     with pytest.raises(ModelError, match="components.usage.weight"):
         model.with_component_weight("usage", -1)

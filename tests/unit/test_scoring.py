@@ -228,3 +228,30 @@ def test_default_model_scores_60k_rows_fast():
     assert len(out.frame) == n and out.frame["health_score"].between(0, 100).all()
     # Target is well under 0.3 s; the bound is loose because the test machine is shared.
     assert best < 1.0, best
+
+
+# Default model, one row per flag: nps 50 scores 100 and is the only metric, unless the trigger is itself a
+# metric. No segment and no tenure, so no override applies (base weights: engagement 25, growth 20).
+@pytest.mark.parametrize("flag, signal, value, expected", [
+    ("champion_departure", "champion_left_90d", 1, 49),  # 100 - 15 = 85, capped at 49
+    # arr_trend -0.1 -> (-0.1+0.2)/0.3 = 33.33 -> base (25*100 + 20*33.33)/45 = 70.37; -15
+    ("downgrade", "arr_trend", -0.1, (2500 + 20 * 100 / 3) / 45 - 15),
+    # usage_trend -0.4 -> 0 -> base 2500/45 = 55.56; -10
+    ("usage_decline", "usage_trend", -0.4, 2500 / 45 - 10),
+    ("negative_dm_nps", "dm_detractors_180d", 1, 90),
+    ("escalation", "escalations_30d", 2, 90),
+    ("missed_renewal_meeting", "missed_renewal_meetings_90d", 1, 90),
+    ("competitor_mention", "competitor_mentions_90d", 3, 90),
+    ("budget_mention", "budget_mentions_90d", 1, 95),
+])
+def test_default_flags_fire(flag, signal, value, expected):
+    model = load_model(ROOT / "model.yaml")
+    df = pd.DataFrame({"account_id": ["F", "OK"], "as_of": pd.Timestamp("2025-01-01"), "nps": [50.0, 50.0],
+                       signal: [value, np.nan]})
+    f = score_frame(df, model).frame.set_index("account_id")
+    fired = [c[len("flag_"):] for c in f.columns if c.startswith("flag_") and f.loc["F", c]]
+    assert fired == [flag]
+    assert f.loc["F", "health_score"] == pytest.approx(expected)
+    assert not any(f.loc["OK", c] for c in f.columns if c.startswith("flag_"))  # missing signal never fires
+    assert f.loc["OK", "health_score"] == pytest.approx(100)
+    assert f.loc["F", "capped"] == (flag == "champion_departure")
