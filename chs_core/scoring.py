@@ -29,6 +29,9 @@ from chs_core.normalise import normalise
 
 ID_COLUMNS = ("account_id", "as_of", "segment")
 UNKNOWN_STAGE = "unknown"  # tenure missing: no stage override applies
+_OUTPUTS = {"lifecycle_stage", "health_score", "tier", "at_risk", "coverage", "base_score", "penalty_points",
+            "capped", "flags"}
+_OUTPUT_PREFIXES = ("metric_score_", "component_", "flag_")
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 
 
@@ -83,8 +86,25 @@ def flag_hits(raw: dict[str, np.ndarray], flag: Flag, n: int) -> np.ndarray:
     return hit
 
 
+def _flag_effects(raw: dict[str, np.ndarray], model: Model, n: int):
+    """Per flag a bool array of where it fired; total penalty and lowest cap (inf: none) per row."""
+    fired = {f.name: flag_hits(raw, f, n) for f in model.flags}
+    penalty, cap = np.zeros(n), np.full(n, np.inf)
+    for f in model.flags:
+        penalty += np.where(fired[f.name], f.penalty, 0.0)
+        if f.cap is not None:
+            cap = np.where(fired[f.name], np.minimum(cap, f.cap), cap)
+    return fired, penalty, cap
+
+
 def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
-    """Score every row of `metrics` (account_id, as_of, segment, tenure_months, metric and signal columns)."""
+    """Score every row of `metrics` with `model` (its segment and lifecycle-stage overrides applied).
+
+    In: account_id, as_of, segment (optional: no segment override without it), tenure_months (optional:
+    stage "unknown" without it), metric and flag-signal columns named as in metric_catalog (NaN =
+    missing; absent columns count as missing). Other columns (arr, csm, ...) are passed through.
+    Out: `Scores`; see its docstring for the frame's columns.
+    """
     n = len(metrics)
     metric_names = model.metric_names()
     signals = {c.signal for f in model.flags for c in f.conditions}
@@ -113,19 +133,13 @@ def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
         for t in em.tiers:
             tier_min[t.name][rows] = t.min_score
 
-    fired = {f.name: flag_hits(raw, f, n) for f in model.flags}
-    penalty = np.zeros(n)
-    cap = np.full(n, np.inf)
-    for f in model.flags:
-        penalty += np.where(fired[f.name], f.penalty, 0.0)
-        if f.cap is not None:
-            cap = np.where(fired[f.name], np.minimum(cap, f.cap), cap)
+    fired, penalty, cap = _flag_effects(raw, model, n)
     after_penalty = np.clip(base - penalty, 0.0, 100.0)
     score = np.minimum(after_penalty, cap)
 
     # .array keeps the input dtype (e.g. Arrow strings) without a slow conversion to objects.
     out = {c: metrics[c].array for c in metrics.columns
-           if c not in raw and c not in signals and not c.startswith(("metric_score_", "component_", "flag_"))}
+           if c not in raw and c not in signals and c not in _OUTPUTS and not c.startswith(_OUTPUT_PREFIXES)}
     out["lifecycle_stage"] = pd.Categorical(stage)
     out["health_score"] = score
     out["tier"] = _tiers(score, model, tier_min)
