@@ -67,18 +67,25 @@ def _month_rows(rng: np.random.Generator, world: World, slots: Slots, adopt_u: n
     # One row per user, day and feature.
     key = (code_r.astype(np.int64) * 64 + (day_r - world.month_starts[t]).astype(np.int64)) * 16 + feat
     _, first = np.unique(key, return_index=True)
-    return acc[a[first]], code_r[first], day_r[first], feat[first], count[first]
+    # Narrow dtypes keep the ~5 million concatenated rows small.
+    return (acc[a[first]].astype(np.int32), code_r[first].astype(np.int32), day_r[first],
+            feat[first].astype(np.int8), count[first].astype(np.int32))
 
 
 def build_usage(rng: np.random.Generator, world: World, slots: Slots, account_ids: np.ndarray) -> pd.DataFrame:
     """usage_events frame: account_id, user_id, event_date, feature, event_count."""
     adopt_u = rng.random((world.active.shape[0], len(FEATURES)))  # persistent per-account adoption draw
     parts = [_month_rows(rng, world, slots, adopt_u, t) for t in range(world.n_months)]
-    acc, code, day, feat, count = (np.concatenate(p) for p in zip(*parts))
-    return pd.DataFrame({
-        "account_id": _arrow_str(account_ids, acc),
-        "user_id": _arrow_str(slots.user_ids, code),
-        "event_date": pd.to_datetime(day.astype("datetime64[s]")),
-        "feature": _arrow_str(FEATURES, feat),
-        "event_count": count.astype(np.int64),
-    })
+    columns = {}
+    for i, (name, values) in enumerate((("account_id", account_ids), ("user_id", slots.user_ids),
+                                        ("event_date", None), ("feature", FEATURES), ("event_count", None))):
+        col = np.concatenate([p[i] for p in parts])
+        if values is not None:
+            columns[name] = _arrow_str(values, col)
+        elif name == "event_date":
+            columns[name] = pd.to_datetime(col.astype("datetime64[s]"))
+        else:
+            columns[name] = col.astype(np.int64)
+        del col
+    del parts
+    return pd.DataFrame(columns, copy=False)

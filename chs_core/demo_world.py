@@ -54,7 +54,7 @@ class World:
     active: np.ndarray  # bool [N, T]: paying this month
     seats: np.ndarray  # int [N, T], 0 when inactive
     arr: np.ndarray  # float [N, T], 0 when inactive
-    health: np.ndarray  # float [N, T], latent health (higher is better, about N(0.4, 0.65))
+    health: np.ndarray  # float [N, T], latent health (higher is better, about N(0.25, 0.55) over live months)
     renewal: np.ndarray  # bool [N, T]: contract anniversary this month (renewed, contracted or churned)
     shocks: dict  # name -> bool [N, T]
     intervention: np.ndarray  # bool [N, T]
@@ -120,6 +120,8 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
     churned = np.zeros(n, dtype=bool)
     churn_t = np.full(n, T)
     cur_seats = seats0.copy()
+    # Growth stops at 2.5x the initial seats (and 1.5x the segment's top), keeping row volumes in check.
+    seat_cap = np.minimum(2.5 * seats0, 1.5 * SEAT_RANGE[segment, 1])
     budget_recent = np.zeros(n)  # decays; a budget cut makes a seat cut at renewal more likely
     once = {"champion_left": np.zeros(n, dtype=bool), "admin_left": np.zeros(n, dtype=bool)}
 
@@ -153,11 +155,12 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
         cut_frac = rng.uniform(0.1, 0.4, n)
         cur_seats = np.where(cut, np.maximum(5, np.round(cur_seats * (1 - cut_frac))).astype(np.int64), cur_seats)
         # Expansion any month (seat adds) with a price uplift for healthy renewals.
-        p_exp = sigmoid(-4.5 + 1.5 * h)
+        p_exp = sigmoid(-4.4 + 1.5 * h)
         grow = live & ~churn_now & ~cut & ~new & (rng.random(n) < p_exp)
-        grow_frac = rng.uniform(0.15, 0.6, n)
-        cur_seats = np.where(grow, np.ceil(cur_seats * (1 + grow_frac)).astype(np.int64), cur_seats)
-        uplift = is_renewal & ~churn_now & ~cut & (h > 0) & (rng.random(n) < 0.3)
+        grow_frac = rng.uniform(0.2, 0.7, n)
+        grown = np.minimum(np.ceil(cur_seats * (1 + grow_frac)), seat_cap).astype(np.int64)
+        cur_seats = np.where(grow, np.maximum(grown, cur_seats), cur_seats)
+        uplift = is_renewal & ~churn_now & ~cut & (h > 0) & (rng.random(n) < 0.1)
         price = np.where(uplift, price * 1.04, price)
 
         churn_t = np.where(churn_now, t, churn_t)
