@@ -7,7 +7,7 @@ period (domain.md, "Executive KPIs"); quarterly and monthly views are expected.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -52,6 +52,11 @@ def add_months(value: date, months: int) -> date:
     """First of the month `months` after (or before, when negative) value's month."""
     index = value.year * 12 + (value.month - 1) + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(value: date) -> date:
+    """The last day of value's month (the as-of date that closes a monthly snapshot)."""
+    return add_months(month_start(value), 1) - timedelta(days=1)
 
 
 def _label(kind: str, start: date, end: date) -> str:

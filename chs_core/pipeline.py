@@ -1,0 +1,79 @@
+"""The scoring pipeline shared by the CLI and the app: data source -> metrics -> scores.
+
+Stages are separate functions so the app can cache each one on its own key:
+metrics depend on the data and the model's `signals:` only, scores on the model too.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from chs_core.errors import Problem
+from chs_core.loading import Dataset, open_dataset
+from chs_core.metric_catalog import SignalSettings
+from chs_core.metrics import compute_metrics, month_end_dates
+from chs_core.model import signal_settings
+from chs_core.model_schema import Model
+from chs_core.periods import CompletenessCheck, add_months, arr_frame, last_complete_month, month_end, month_start
+from chs_core.scoring import Scores, score_frame
+from chs_core.validation import require_valid
+
+ACCOUNT_COLUMNS = ("account_id", "account_name", "segment", "industry", "region", "csm", "renewal_date")
+
+
+def open_checked(path: str | Path, today: date | None = None) -> tuple[Dataset, list[Problem]]:
+    """Open and validate a source; raise DataError listing every error, else return it with its warnings."""
+    ds = open_dataset(path)
+    try:
+        warnings = require_valid(ds, today)
+    except Exception:
+        ds.close()
+        raise
+    return ds, warnings
+
+
+def accounts_frame(ds: Dataset) -> pd.DataFrame:
+    """Account attributes used for display, filters and segment overrides."""
+    return ds.df(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM accounts ORDER BY account_id")
+
+
+def completeness(ds: Dataset) -> CompletenessCheck:
+    return last_complete_month(arr_frame(ds))
+
+
+def default_as_of(ds: Dataset) -> date:
+    """Last day of the last complete month of ARR data (a partial last month is skipped)."""
+    check = completeness(ds)
+    if check.end_month is None:
+        raise ValueError("arr_monthly has no rows")
+    return month_end(check.end_month)
+
+
+def end_month_for(as_of: date) -> date:
+    """The last month fully covered by `as_of`: Oct 31 -> October, Oct 15 -> September."""
+    return add_months(month_start(as_of + timedelta(days=1)), -1)
+
+
+def history_dates(ds: Dataset, last: date) -> list[date]:
+    """Month ends from the first month of ARR data to `last` (the dates of the score history)."""
+    first = ds.con.execute("SELECT min(month) FROM arr_monthly").fetchone()[0]
+    if first is None:
+        return []
+    return month_end_dates(first, last)
+
+
+def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings) -> pd.DataFrame:
+    """compute_metrics for the dates, joined to account attributes (segment feeds segment overrides)."""
+    metrics = compute_metrics(ds, as_of_dates, settings)
+    return metrics.merge(accounts_frame(ds), on="account_id", how="left")
+
+
+def score_metrics(metrics: pd.DataFrame, model: Model) -> Scores:
+    return score_frame(metrics, model)
+
+
+def score_dates(ds: Dataset, model: Model, as_of_dates: list[date]) -> Scores:
+    """Score every customer at each date, point in time."""
+    return score_metrics(metrics_with_accounts(ds, as_of_dates, signal_settings(model)), model)
