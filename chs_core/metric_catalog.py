@@ -58,7 +58,7 @@ METRICS: tuple[MetricInfo, ...] = (
     MetricInfo("days_past_due", "invoices", "days",
                "Days the oldest unpaid overdue invoice is past due at the as-of date (0 when none)."),
     MetricInfo("days_to_renewal", "accounts", "days",
-               "Days from the as-of date to accounts.renewal_date."),
+               "Days from the as-of date to the next anniversary of accounts.renewal_date on or after it (annual contracts; 0 = renews that day; negative = renewal_date overdue)."),
     MetricInfo("tenure_months", "arr_monthly", "count",
                "Whole months since customer_since (or the first month with ARR)."),
 )

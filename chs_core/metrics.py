@@ -13,10 +13,18 @@ Customers and the reference month:
 Point in time: the row for T only reads data dated <= T. Windows are half-open and
 include T: "last 28 days" is event_date in (T-28, T]. Tickets count from their
 opening day; resolution hours and CSAT from their resolution day. An invoice paid
-after T was unpaid at T; a contact who left after T was still there. Limitation:
-accounts.renewal_date and customer_since are current snapshots, so
-days_to_renewal (renewal_date - T) is only exact for recent T; contacts carry no
-start date, so a sponsor hired after T is counted at T.
+after T was unpaid at T; a contact who left after T was still there.
+
+days_to_renewal: accounts.renewal_date is a current snapshot, so for a past T it
+counts to the contract anniversary ahead of T, assuming annual contracts: the
+smallest renewal_date - k whole years (k >= 0) that is >= T (Feb 29 falls on
+Feb 28 in other years). 0 means the renewal falls on T itself; the day after, the
+next anniversary is about 365 days away. A renewal_date before T is overdue and
+stays negative (renewal_date - T).
+
+Limitations: days_to_renewal is wrong for multi-year contracts or a renewal date
+that moved (e.g. a co-termed upsell); customer_since is a current snapshot too;
+contacts carry no start date, so a sponsor hired after T is counted at T.
 
 NULL versus 0 (all metric columns are float, NULL is NaN):
 - NULL when the source table was not supplied (`ds.present`), or a column the metric

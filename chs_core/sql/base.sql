@@ -20,6 +20,9 @@ cust AS (
            COALESCE(cur.seats, acc.licensed_seats) AS seats,
            cur.seats AS month_seats, prev.arr AS arr_3m, prev.seats AS seats_3m,
            acc.renewal_date,
+           -- renewal_date moved back into as_of's calendar year (Feb 29 becomes Feb 28).
+           CAST(acc.renewal_date - to_years(year(acc.renewal_date) - year(r.as_of)) AS DATE) AS renewal_in_year,
+           CAST(acc.renewal_date - to_years(year(acc.renewal_date) - year(r.as_of) - 1) AS DATE) AS renewal_next_year,
            COALESCE(acc.customer_since, fp.first_month) AS since
     FROM ref r
     JOIN arr_monthly cur ON cur.month = r.ref_month AND cur.arr > 0
@@ -34,7 +37,12 @@ SELECT account_id, as_of, ref_month, arr, CAST(seats AS DOUBLE) AS seats,
        CASE WHEN arr_3m > 0 THEN arr / arr_3m - 1 END AS arr_trend,
        CASE WHEN $has_seats AND seats_3m > 0 AND month_seats IS NOT NULL
             THEN month_seats / seats_3m - 1 END AS seat_trend,
-       CAST(renewal_date - as_of AS DOUBLE) AS days_to_renewal,
+       -- renewal_date is today's snapshot and contracts are annual: at a past as_of the renewal
+       -- ahead was the first anniversary of renewal_date on or after as_of (0 = renews on as_of).
+       -- A renewal_date before as_of is overdue and stays negative.
+       CAST(CASE WHEN renewal_date < as_of THEN renewal_date
+                 WHEN renewal_in_year >= as_of THEN renewal_in_year
+                 ELSE renewal_next_year END - as_of AS DOUBLE) AS days_to_renewal,
        -- customer_since after as_of is inconsistent data: count it as a new customer.
        CAST(greatest(date_sub('month', since, as_of), 0) AS DOUBLE) AS tenure_months
 FROM cust

@@ -327,3 +327,60 @@ def test_month_end_dates():
         date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30)]
     assert month_end_dates(date(2024, 1, 31), date(2024, 2, 28)) == [date(2024, 1, 31)]
     assert month_end_dates(date(2024, 3, 1), date(2024, 2, 1)) == []
+
+
+def _renewal_frames(renewals: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """One customer per renewal date, paying since 2020-01 (so every T after that has a row)."""
+    ids = list(renewals)
+    return {
+        "accounts": pd.DataFrame({"account_id": ids, "account_name": ids, "segment": ["SMB"] * len(ids),
+                                  "licensed_seats": [5] * len(ids), "renewal_date": list(renewals.values())}),
+        "arr_monthly": pd.DataFrame({"account_id": ids, "month": ["2020-01-01"] * len(ids),
+                                     "arr": [100.0] * len(ids)}),
+    }
+
+
+def _days_to_renewal(renewal: str, when: date) -> float:
+    return _at(_renewal_frames({"X": renewal}), when).loc["X", "days_to_renewal"]
+
+
+@pytest.mark.parametrize(("renewal", "when", "days"), [
+    # Oct 31 -> Mar 1 (2027 not leap): Nov 30 + Dec 31 + Jan 31 + Feb 28 + 1 = 121
+    ("2027-03-01", date(2026, 10, 31), 121),
+    # a year earlier: the anniversary ahead is 2026-03-01; Feb 2026 has 28 days -> 121 again
+    ("2027-03-01", date(2025, 10, 31), 121),
+    # anniversary 2024-03-01; Feb 2024 has 29 days -> 30 + 31 + 31 + 29 + 1 = 122
+    ("2027-03-01", date(2023, 10, 31), 122),
+    # boundary: an anniversary on T itself counts, renewal is today -> 0 (not 365)
+    ("2027-03-01", date(2026, 3, 1), 0),
+    ("2027-03-01", date(2024, 3, 1), 0),
+    # the day after, the next anniversary 2027-03-01 is 365 - 1 = 364 days away (no Feb 29 in between)
+    ("2027-03-01", date(2026, 3, 2), 364),
+    # current T: the snapshot itself, 2027-01-01 -> 2027-03-01 = 31 + 28 = 59
+    ("2027-03-01", date(2027, 1, 1), 59),
+    # Feb 29 renewal: in 2026 the anniversary is 2026-02-28 (< T), so 2027-02-28;
+    # Jun 30 -> Feb 28: Jul 31 + Aug 31 + Sep 30 + Oct 31 + Nov 30 + Dec 31 + Jan 31 + Feb 28 = 243
+    ("2028-02-29", date(2026, 6, 30), 243),
+    # anniversary 2027-02-28 on T -> 0; from 2027-03-01 the next is 2028-02-29: 366 - 1 = 365
+    ("2028-02-29", date(2027, 2, 28), 0),
+    ("2028-02-29", date(2027, 3, 1), 365),
+    # four years back the leap day exists: 2024-02-29 on T -> 0
+    ("2028-02-29", date(2024, 2, 29), 0),
+    # overdue: renewal_date before T stays negative, 2024-06-01 -> 2024-06-30 = -29
+    ("2024-06-01", date(2024, 6, 30), -29),
+])
+def test_days_to_renewal_counts_to_the_anniversary_ahead_of_t(renewal, when, days):
+    assert _days_to_renewal(renewal, when) == days
+
+
+def test_days_to_renewal_many_dates_in_one_query():
+    frames = _renewal_frames({"X": "2027-03-01", "Y": "2028-02-29", "Z": None})
+    out = compute_metrics(dataset_from_frames(frames), [date(2025, 10, 31), date(2026, 6, 30)])
+    got = out.set_index(["as_of", "account_id"])["days_to_renewal"]
+    # X: 121 at 2025-10-31 (see above); at 2026-06-30 -> 2027-03-01: 184 (to Dec 31) + 31 + 28 + 1 = 244
+    # Y: 2025-10-31 -> 2026-02-28: 30 + 31 + 31 + 28 = 120; at 2026-06-30 -> 243 (see above)
+    assert got[(pd.Timestamp("2025-10-31"), "X")] == 121
+    assert got[(pd.Timestamp("2026-06-30"), "X")] == 244
+    assert got[(pd.Timestamp("2025-10-31"), "Y")] == 120
+    assert got[(pd.Timestamp("2026-06-30"), "Y")] == 243
+    assert got.xs("Z", level="account_id").isna().all()  # no renewal date -> missing
