@@ -167,6 +167,8 @@ def cmd_backtest(args) -> int:
     arr, end = arr_frame(ds), completeness(ds).end_month
     tiers = tier_outcomes(scored, arr, args.horizon_months, end, [t.name for t in model.tiers])
     quality = flagged_loss_share(scored, arr, args.horizon_months, end)
+    # A tier with no judged accounts has NaN shares; NaN is not JSON, so write null.
+    tiers = tiers.astype(object).where(tiers.notna(), None)
     print(json.dumps({"horizon_months": args.horizon_months, "tiers": tiers.to_dict(orient="records"),
                       "at_risk_flags": asdict(quality)}, indent=2, default=str))
     return 0
