@@ -117,3 +117,24 @@ def executive_summary(arr_monthly: pd.DataFrame, scored_history: pd.DataFrame, p
         health_previous=_health(scored_history, previous_as_of, tier_order, ids),
         health_as_of=as_of, health_previous_as_of=previous_as_of,
     )
+
+
+def health_history(scored_history: pd.DataFrame, account_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Average health (plain and ARR-weighted) and at-risk ARR per as-of date.
+
+    In: scored_history (account_id, as_of, health_score, arr, at_risk). Unscored rows (NaN health) are left out.
+    Out: as_of, accounts, avg_health, arr_weighted_health, total_arr, at_risk_arr, at_risk_share.
+    """
+    rows = scored_history if account_ids is None else scored_history[scored_history["account_id"].isin(set(account_ids))]
+    rows = rows[rows["health_score"].notna()]
+    frame = pd.DataFrame({
+        "as_of": rows["as_of"], "health": rows["health_score"], "arr": rows["arr"].fillna(0.0),
+        "weighted": rows["health_score"] * rows["arr"].fillna(0.0),
+        "risk_arr": rows["arr"].fillna(0.0).where(rows["at_risk"].astype(bool), 0.0),
+    })
+    g = frame.groupby("as_of")
+    out = pd.DataFrame({"accounts": g["health"].count(), "avg_health": g["health"].mean(),
+                        "total_arr": g["arr"].sum(), "weighted": g["weighted"].sum(), "at_risk_arr": g["risk_arr"].sum()})
+    out["arr_weighted_health"] = out["weighted"] / out["total_arr"].where(out["total_arr"] > 0)
+    out["at_risk_share"] = out["at_risk_arr"] / out["total_arr"].where(out["total_arr"] > 0)
+    return out.drop(columns="weighted").reset_index()

@@ -20,6 +20,9 @@ from chs_core.periods import CompletenessCheck, add_months, arr_frame, last_comp
 from chs_core.scoring import Scores, score_frame
 from chs_core.validation import require_valid
 
+# Score history starts this many months after the first ARR month: 90-day windows and 3-month trends
+# need that much earlier data, and scores without it would look healthier than they are.
+WARM_UP_MONTHS = 3
 ACCOUNT_COLUMNS = ("account_id", "account_name", "segment", "industry", "region", "csm", "renewal_date")
 
 
@@ -57,11 +60,15 @@ def end_month_for(as_of: date) -> date:
 
 
 def history_dates(ds: Dataset, last: date) -> list[date]:
-    """Month ends from the first month of ARR data to `last` (the dates of the score history)."""
+    """Month ends from WARM_UP_MONTHS after the first ARR month to `last` (the dates of the score history).
+
+    `last` itself is always included, so a short data set still gets its latest scores.
+    """
     first = ds.con.execute("SELECT min(month) FROM arr_monthly").fetchone()[0]
     if first is None:
         return []
-    return month_end_dates(first, last)
+    dates = month_end_dates(add_months(month_start(first), WARM_UP_MONTHS), last)
+    return dates if dates and dates[-1] == last else dates + [last]
 
 
 def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings) -> pd.DataFrame:

@@ -1,0 +1,14 @@
+"""Navigation entry: page setup, the shared sidebar (data source and filters), then the chosen page."""
+import streamlit as st
+
+from chs_app.sidebar import render_sidebar
+
+st.set_page_config(page_title="Customer Health Score", page_icon=":material/monitor_heart:", layout="wide")
+
+pages = [
+    st.Page("pages/executive.py", title="Executive overview", icon=":material/monitoring:", default=True),
+    st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+]
+navigation = st.navigation(pages)
+render_sidebar()
+navigation.run()

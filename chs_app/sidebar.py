@@ -1,0 +1,57 @@
+"""The sidebar every page shares: data source, model, and filters that persist across pages."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from chs_app import sources, state
+from chs_app.data import checked_source, current_source_key
+
+FILTERS = ((state.FILTER_SEGMENT, "segment", "Segment"), (state.FILTER_REGION, "region", "Region"),
+           (state.FILTER_CSM, "csm", "CSM"))
+
+
+def _options(accounts: pd.DataFrame, column: str) -> list[str]:
+    return sorted(accounts[column].dropna().astype(str).unique())
+
+
+def render_sidebar() -> None:
+    with st.sidebar:
+        path = sources.data_path()
+        source = checked_source(current_source_key())
+        name = "Demo data (synthetic)" if sources.is_demo(path) else path.name
+        st.caption(f"**Data:** {name}" + (f" · through {source.as_of:%d %b %Y}" if source.as_of else ""))
+        if not source.usable:
+            st.error(f"The data has {len(source.errors)} problem(s). See **Data quality**.", icon=":material/error:")
+            return
+        st.markdown("**Filters**")
+        for key, column, label in FILTERS:
+            st.multiselect(label, _options(source.accounts, column), key=key, placeholder="All")
+        if any(st.session_state.get(key) for key, _, _ in FILTERS):
+            st.button("Clear filters", on_click=_clear_filters)
+
+
+def _clear_filters() -> None:
+    for key, _, _ in FILTERS:
+        st.session_state[key] = []
+
+
+def active_filters() -> dict[str, list[str]]:
+    """Column -> chosen values, for the filters that are set."""
+    return {column: list(st.session_state[key]) for key, column, _ in FILTERS if st.session_state.get(key)}
+
+
+def filtered_account_ids(accounts: pd.DataFrame) -> list[str] | None:
+    """Account ids passing the sidebar filters; None when no filter is set (everyone)."""
+    chosen = active_filters()
+    if not chosen:
+        return None
+    mask = pd.Series(True, index=accounts.index)
+    for column, values in chosen.items():
+        mask &= accounts[column].astype(str).isin(values)
+    return accounts.loc[mask, "account_id"].tolist()
+
+
+def filter_summary() -> str:
+    chosen = active_filters()
+    return "; ".join(f"{c}: {', '.join(v)}" for c, v in chosen.items()) if chosen else "all accounts"

@@ -1,0 +1,58 @@
+"""Executive overview (CS leaders): retention KPIs that reconcile, the ARR bridge, and whether the tiers mean something."""
+import streamlit as st
+
+from chs_app import data, guards, sidebar, state
+from chs_app import executive_sections as sections
+from chs_core.executive import executive_summary, health_history, scores_on
+from chs_core.periods import month_end, resolve_period
+from chs_core.tier_outcomes import flagged_loss_share, tier_outcomes
+
+HORIZON_MONTHS = 3  # "churned or contracted within 90 days"
+
+st.title("Executive overview")
+source = guards.source_or_stop()
+model = guards.model_or_stop()
+check = source.completeness
+if check.partial:
+    sections.partial_month_notice(check.message)
+
+months = list(source.months)
+controls = st.columns([3, 2, 4])
+kind = controls[0].radio("Period", list(sections.PERIOD_KINDS), format_func=sections.PERIOD_KINDS.get,
+                         horizontal=True, key=state.EXEC_PERIOD_KIND)
+end_month = controls[1].selectbox("Ending with", months[::-1], index=months[::-1].index(check.end_month),
+                                  format_func=sections.month_label, key=state.EXEC_END_MONTH)
+period = resolve_period(kind, end_month)
+controls[2].caption(f"**{period.label}**: ARR in {period.start:%b %Y} vs {period.end:%b %Y}; health as of "
+                    f"{month_end(period.end):%d %b %Y}. Showing {sidebar.filter_summary()}.")
+
+ids = sidebar.filtered_account_ids(source.accounts)
+if ids is not None and not ids:
+    st.info("No accounts match the filters in the sidebar. Clear a filter to see the numbers.", icon=":material/filter_alt_off:")
+    st.stop()
+if period.start < months[0]:
+    st.warning(f"The data starts in {months[0]:%b %Y}, so {period.label} has no starting cohort: pick a later end "
+               "month or a shorter period.", icon=":material/history:")
+
+history = data.scored_history(source.key, model, month_end(max(end_month, check.end_month)))
+tier_order = [t.name for t in model.tiers]
+summary = executive_summary(source.arr, history, period, tier_order, ids)
+scores_now = scores_on(history, summary.health_as_of)
+if ids is not None:
+    scores_now = scores_now[scores_now["account_id"].isin(set(ids))]
+    history = history[history["account_id"].isin(set(ids))]
+
+sections.kpi_cards(summary)
+sections.definitions(summary.retention)
+st.divider()
+sections.bridge(source.arr, source.accounts, summary, ids)
+st.divider()
+sections.distribution(scores_now, summary, model)
+st.divider()
+outcomes = tier_outcomes(history, source.arr, HORIZON_MONTHS, check.end_month, tier_order)
+quality = flagged_loss_share(history, source.arr, HORIZON_MONTHS, check.end_month)
+sections.tier_outcomes(outcomes, quality, model, HORIZON_MONTHS)
+st.divider()
+sections.trends(source.arr, health_history(history[history["as_of"] <= summary.health_as_of]), kind, ids)
+st.divider()
+sections.breakdowns(scores_now, model)

@@ -1,0 +1,51 @@
+"""Take full-page screenshots of the running app in Debian's Chromium (for review and the README).
+
+Usage: python scripts/screenshot.py [--url http://127.0.0.1:8501] [--out docs/screenshots] [--page executive ...]
+Start the app first: streamlit run app.py --server.port 8501
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {"executive": "", "data_quality": "data_quality"}
+
+
+def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
+    """Wait for the script run to finish: the app is rendered and no status widget says 'running'."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 3",
+        timeout=timeout_ms)
+    page.wait_for_timeout(1500)  # let plotly finish drawing
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://127.0.0.1:8501")
+    parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    parser.add_argument("--page", nargs="*", default=list(PAGES))
+    parser.add_argument("--width", type=int, default=1440)
+    # Streamlit scrolls inside its main container, so a tall viewport (not full_page) captures the page.
+    parser.add_argument("--height", type=int, default=4200)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        for name in args.page:
+            page.goto(f"{args.url}/{PAGES[name]}")
+            wait_until_idle(page)
+            page.screenshot(path=str(args.out / f"{name}.png"), full_page=True)
+            print(args.out / f"{name}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
