@@ -93,6 +93,8 @@ def _as_of(args, ds) -> date:
 
     if args.as_of is None:
         check = completeness(ds)
+        if check.end_month is None:
+            raise UsageError(f"{check.message} Add monthly ARR rows (account_id, month, arr) to arr_monthly")
         if check.partial:
             print(check.message, file=sys.stderr)
         return default_as_of(ds)
@@ -143,10 +145,16 @@ def cmd_score(args) -> int:
 def cmd_kpis(args) -> int:
     from chs_core.executive import executive_summary
     from chs_core.periods import arr_frame, previous_period, resolve_period, month_end
-    from chs_core.pipeline import end_month_for, score_dates
+    from chs_core.pipeline import completeness, end_month_for, score_dates
 
     ds, model = _open(args), _model(args)
-    period = resolve_period(args.period, end_month_for(_as_of(args, ds)))
+    as_of = _as_of(args, ds)
+    period = resolve_period(args.period, end_month_for(as_of))
+    last = completeness(ds).last_month
+    if last is not None and period.end > last:
+        # With no snapshot for the end month every account would count as churned.
+        raise UsageError(f"--as-of {as_of} needs ARR for {period.end:%Y-%m}, but arr_monthly ends with "
+                         f"{last:%Y-%m}; pass --as-of {month_end(last)} or earlier")
     dates = [month_end(period.end), month_end(previous_period(period).end)]
     scored = score_dates(ds, model, dates).frame
     summary = executive_summary(arr_frame(ds), scored, period, [t.name for t in model.tiers])
