@@ -35,17 +35,18 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chs_core", description="Customer Health Score core.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def data_options(p: argparse.ArgumentParser, model: bool = True) -> None:
+    def data_options(p: argparse.ArgumentParser, model: bool = True, as_of: bool = True) -> None:
         p.add_argument("--data", type=Path, default=DEFAULT_DATA,
                        help="folder of CSV/Parquet files named after the contract tables, or a .duckdb file "
                             "(default: the demo database, built on first use)")
         if model:
             p.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model.yaml (default: the repo's)")
-        p.add_argument("--as-of", type=_date, default=None,
-                       help="score as of this date, YYYY-MM-DD (default: the end of the last complete data month)")
+        if as_of:
+            p.add_argument("--as-of", type=_date, default=None,
+                           help="score as of this date, YYYY-MM-DD (default: the end of the last complete data month)")
 
     p = sub.add_parser("validate", help="check a data source against the contract and list every problem")
-    data_options(p, model=False)
+    data_options(p, model=False, as_of=False)
     p = sub.add_parser("score", help="scores as of a date, with tier, components and flags")
     data_options(p)
     p.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -100,6 +101,9 @@ def _as_of(args, ds) -> date:
         return default_as_of(ds)
     if args.as_of > date.today():
         raise UsageError(f"--as-of {args.as_of} is in the future; pass a date up to today")
+    check = completeness(ds)
+    if check.partial and args.as_of >= check.last_month:
+        print(f"Warning: {check.message} --as-of {args.as_of} falls in that month.", file=sys.stderr)
     return args.as_of
 
 

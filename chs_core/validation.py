@@ -121,6 +121,33 @@ def _future_dates(ds: Dataset, table: Table, today: date) -> list[Problem]:
     return problems
 
 
+# Event dates that should not precede the account becoming a customer.
+EVENT_DATE_COLUMNS = {"usage_events": "event_date", "tickets": "opened_at", "nps_responses": "responded_at",
+                      "csm_activities": "activity_date"}
+
+
+def _before_customer(ds: Dataset, table: Table) -> list[Problem]:
+    """Rows dated before their account became a customer: a sign of wrong ids or dates (tables disagreeing in time)."""
+    column = EVENT_DATE_COLUMNS.get(table.name)
+    if column is None or column not in ds.columns.get(table.name, frozenset()) or not ds.has("accounts"):
+        return []
+    n, examples = _count(ds, f"""
+        WITH start AS (
+            SELECT a.account_id, COALESCE(a.customer_since, min(m.month)) AS since
+            FROM accounts a LEFT JOIN arr_monthly m ON m.account_id = a.account_id AND m.arr > 0
+            GROUP BY a.account_id, a.customer_since)
+        SELECT count(*), list(DISTINCT t.account_id)[1:{EXAMPLES}]
+        FROM "{table.name}" t JOIN start s USING (account_id)
+        WHERE CAST(t."{column}" AS DATE) < date_trunc('month', s.since)""")
+    if not n:
+        return []
+    return [Problem(table.name, column, n,
+                    f"rows dated before their account became a customer (customer_since, else its first month with ARR; "
+                    f"e.g. accounts {', '.join(map(repr, examples))})",
+                    "check that account ids and dates line up across tables; such rows still count at their dates",
+                    severity="warning")]
+
+
 def _value_rules(ds: Dataset, table: Table) -> list[Problem]:
     """Domain rules on values: ranges and allowed codes."""
     rules: dict[str, list[tuple[str, str, str, str, str]]] = {
@@ -148,7 +175,7 @@ def _value_rules(ds: Dataset, table: Table) -> list[Problem]:
 
 
 TABLE_CHECKS: tuple[Callable[[Dataset, Table], list[Problem]], ...] = (
-    _wrong_types, _nulls_in_required, _duplicates, _unknown_accounts, _value_rules)
+    _wrong_types, _nulls_in_required, _duplicates, _unknown_accounts, _value_rules, _before_customer)
 
 
 def validate_dataset(ds: Dataset, today: date | None = None) -> list[Problem]:

@@ -187,3 +187,25 @@ def test_to_dict_is_plain_json_with_bridge_benchmarks_definitions(summary):
 def test_scores_on_picks_one_date():
     rows = scores_on(_scored(), NOW)
     assert sorted(rows["account_id"]) == ["B", "C", "D", "E"]
+
+
+def test_health_history_by_hand():
+    from chs_core.executive import health_history
+
+    hist = pd.DataFrame({
+        "account_id": ["A", "B", "C", "A", "B", "C"],
+        "as_of": [date(2026, 1, 31)] * 3 + [date(2026, 2, 28)] * 3,
+        "health_score": [40.0, 80.0, float("nan"), 30.0, 90.0, 60.0],
+        "arr": [1000.0, 3000.0, 500.0, 1000.0, 3000.0, 1000.0],
+        "at_risk": [True, False, False, True, False, False],
+    })
+    out = health_history(hist).set_index("as_of")
+    jan, feb = out.loc[date(2026, 1, 31)], out.loc[date(2026, 2, 28)]
+    # Jan: C unscored is left out. avg (40+80)/2 = 60; weighted (40*1000+80*3000)/4000 = 70; at risk A 1000 of 4000.
+    assert (jan["accounts"], jan["avg_health"], jan["arr_weighted_health"]) == (2, 60.0, 70.0)
+    assert (jan["at_risk_arr"], jan["at_risk_share"]) == (1000.0, 0.25)
+    # Feb: avg (30+90+60)/3 = 60; weighted (30000+270000+60000)/5000 = 72; at risk 1000/5000 = 0.2.
+    assert (feb["accounts"], feb["avg_health"], feb["arr_weighted_health"], feb["at_risk_share"]) == (3, 60.0, 72.0, 0.2)
+    # Filtered to B only: 80 then 90, no ARR at risk.
+    only_b = health_history(hist, ["B"])
+    assert only_b["avg_health"].tolist() == [80.0, 90.0] and only_b["at_risk_arr"].tolist() == [0.0, 0.0]

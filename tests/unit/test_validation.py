@@ -145,3 +145,13 @@ def test_misnamed_file_in_folder_is_suggested(tmp_path):
     good_frames()["arr_monthly"].to_csv(tmp_path / "arr_monthly.csv", index=False)
     text = "\n".join(str(p) for p in validate_dataset(open_dataset(tmp_path), TODAY))
     assert "rename crm_accounts.csv to accounts.csv" in text
+
+
+def test_rows_dated_before_the_account_became_a_customer_are_warned_about():
+    frames = good_frames()
+    # a1's first ARR month is 2026-01 (no customer_since column): a ticket on 2025-12-20 predates it; a2 starts 2026-02.
+    frames["tickets"] = pd.DataFrame({"ticket_id": ["t1", "t2", "t3"], "account_id": ["a1", "a1", "a2"],
+                                      "opened_at": ["2025-12-20", "2026-01-05", "2026-01-31"], "priority": ["P2"] * 3})
+    text = "\n".join(problems_for(frames))
+    assert "WARNING tickets.opened_at: rows dated before their account became a customer" in text
+    assert "(2 rows)" in text  # t1 (a1, Dec before Jan) and t3 (a2, Jan before Feb); t2 is in a1's first month
