@@ -92,7 +92,8 @@ def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
 
 
-def _define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], origin: str) -> Dataset:
+def _define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], origin: str,
+                  materialise: bool = False) -> Dataset:
     columns: dict[str, frozenset[str]] = {}
     for table in TABLES:
         raw = raw_relations.get(table.name)
@@ -103,7 +104,10 @@ def _define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str],
         supplied = {c.lower(): c for c in _columns_of(con, f'"raw_{table.name}"')}
         # Column names are matched case-insensitively; the raw view is re-aliased to contract names.
         renamed = ", ".join(f'"{orig}" AS "{low}"' for low, orig in supplied.items())
-        con.execute(f'CREATE OR REPLACE VIEW "raw_{table.name}" AS SELECT {renamed} FROM {raw}')
+        # Files are read once into memory (validation and metrics query them many times); a DuckDB file is queried in place.
+        kind = "TABLE" if materialise else "VIEW"
+        con.execute(f'DROP VIEW "raw_{table.name}"')
+        con.execute(f'CREATE {kind} "raw_{table.name}" AS SELECT {renamed} FROM {raw}')
         columns[table.name] = frozenset(supplied)
         con.execute(f'CREATE VIEW "{table.name}" AS {_raw_relation_sql(table, f"raw_{table.name}", set(supplied))}')
     return Dataset(con=con, present=frozenset(raw_relations), origin=origin, columns=columns)
@@ -137,7 +141,7 @@ def open_dataset(path: str | Path) -> Dataset:
             if table.name in names:
                 raw[table.name] = f'src."{names[table.name]}"'
     try:
-        ds = _define_views(con, raw, str(path))
+        ds = _define_views(con, raw, str(path), materialise=path.is_dir())
         if path.is_dir():
             used = {_find_file(path, name).name for name in raw}
             ds.unmatched_files = tuple(sorted(
