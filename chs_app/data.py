@@ -113,5 +113,17 @@ def scored_history(key: SourceKey, model: Model, last: date) -> pd.DataFrame:
     return frame
 
 
+@st.cache_data(show_spinner="Scoring…", max_entries=16)
+def scores_at(key: SourceKey, model: Model, dates: tuple[date, ...]) -> pd.DataFrame:
+    """Scores at a few arbitrary dates (e.g. the two ends of the score-drop alert window)."""
+    ds = open_dataset(key[0])
+    try:
+        frame = score_metrics(metrics_with_accounts(ds, list(dates), signal_settings(model)), model).frame
+    finally:
+        ds.close()
+    frame["tier"] = frame["tier"].astype(str)
+    return frame
+
+
 def clear_caches() -> None:
     st.cache_data.clear()

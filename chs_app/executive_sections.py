@@ -82,6 +82,12 @@ def kpi_cards(summary: ExecutiveSummary) -> None:
 
 
 def definitions(r: RetentionKpis) -> None:
+    st.markdown(
+        f"**Cohort:** the {r.cohort_accounts:,} accounts paying in {r.period.start:%b %Y} ({money(r.start_arr)} ARR); new "
+        f"logos are left out of GRR, NRR, logo retention and expansion rate. **Churn:** no ARR in {r.period.end:%b %Y}. "
+        "**Contraction / expansion:** lower / higher ARR than at the start. **GRR** counts each account at most at its "
+        "starting ARR, so it never exceeds 100%; **NRR** adds expansion back. Health: scores at the period end.",
+        help="Open the definitions below for the exact formulas.")
     with st.expander("How these numbers are defined (cohort, window, churn, contraction, expansion, capping)", expanded=False):
         st.markdown(
             f"**This period:** {r.period.label}: ARR in **{r.period.start:%b %Y}** compared with **{r.period.end:%b %Y}**. "
@@ -146,7 +152,7 @@ def _tier_table(h: HealthKpis, model: Model) -> pd.DataFrame:
     })
 
 
-def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model) -> None:
+def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, fired: pd.DataFrame) -> None:
     h = summary.health
     st.subheader(f"Health today · scores as of {summary.health_as_of:%d %b %Y}")
     if h is None:
@@ -160,9 +166,29 @@ def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model) 
     with right:
         st.dataframe(_tier_table(h, model), hide_index=True, key="executive_tier_table")
         st.markdown("\n".join(f"- **{t.name}** ({t.min_score:g}+): {t.play}" for t in model.tiers))
+        drop_alerts(fired, model, summary.health_as_of)
         if h.accounts_unscored:
             st.caption(f"{h.accounts_unscored:,} accounts ({money(h.unscored_arr)} ARR) had no data to score and are "
                        "not counted in the averages.")
+
+
+def drop_alerts(fired: pd.DataFrame, model: Model, as_of: date) -> None:
+    """Accounts whose score fell fast: a sudden drop matters as much as the level."""
+    a = model.alert
+    with st.container(border=True):
+        st.metric(f"Score-drop alerts · {a.within_days} days to {as_of:%d %b}", f"{len(fired):,} accounts",
+                  help=f"Accounts whose health score fell by {a.drop_points:g} points or more in the {a.within_days} days "
+                       "to the as-of date, whatever their tier (model.yaml alert).")
+        st.caption(f"{money(fired['arr'].sum() if len(fired) else 0.0)} ARR · drop ≥ {a.drop_points:g} points")
+        if len(fired):
+            with st.expander("Which accounts"):
+                st.dataframe(fired[["account_name", "segment", "csm", "score_before", "health_score", "drop", "tier", "arr"]],
+                             hide_index=True, key="executive_alerts_table", column_config={
+                                 "account_name": "Account", "segment": "Segment", "csm": "CSM",
+                                 "score_before": st.column_config.NumberColumn("Before", format="%.0f"),
+                                 "health_score": st.column_config.NumberColumn("Now", format="%.0f"),
+                                 "drop": st.column_config.NumberColumn("Drop", format="%.0f"),
+                                 "tier": "Tier", "arr": st.column_config.NumberColumn("ARR", format="$%,.0f")})
 
 
 def tier_outcomes(outcomes: pd.DataFrame, quality: FlagQuality, model: Model, horizon_months: int) -> None:

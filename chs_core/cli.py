@@ -147,7 +147,8 @@ def cmd_score(args) -> int:
 
 
 def cmd_kpis(args) -> int:
-    from chs_core.executive import executive_summary
+    from chs_core.alerts import alert_dates, score_drops
+    from chs_core.executive import drop_alert_summary, executive_summary
     from chs_core.periods import arr_frame, previous_period, resolve_period, month_end
     from chs_core.pipeline import completeness, end_month_for, score_dates
 
@@ -159,10 +160,13 @@ def cmd_kpis(args) -> int:
         # With no snapshot for the end month every account would count as churned.
         raise UsageError(f"--as-of {as_of} needs ARR for {period.end:%Y-%m}, but arr_monthly ends with "
                          f"{last:%Y-%m}; pass --as-of {month_end(last)} or earlier")
-    dates = [month_end(period.end), month_end(previous_period(period).end)]
+    health_as_of = month_end(period.end)
+    dates = sorted({health_as_of, month_end(previous_period(period).end), *alert_dates(health_as_of, model.alert)})
     scored = score_dates(ds, model, dates).frame
     summary = executive_summary(arr_frame(ds), scored, period, [t.name for t in model.tiers])
-    print(json.dumps(summary.to_dict(), indent=2, default=str))
+    out = summary.to_dict()
+    out["score_drop_alerts"] = drop_alert_summary(score_drops(scored, health_as_of, model.alert), model.alert)
+    print(json.dumps(out, indent=2, default=str))
     return 0
 
 

@@ -138,3 +138,10 @@ def health_history(scored_history: pd.DataFrame, account_ids: Iterable[str] | No
     out["arr_weighted_health"] = out["weighted"] / out["total_arr"].where(out["total_arr"] > 0)
     out["at_risk_share"] = out["at_risk_arr"] / out["total_arr"].where(out["total_arr"] > 0)
     return out.drop(columns="weighted").reset_index()
+
+
+def drop_alert_summary(fired: pd.DataFrame, alert) -> dict:
+    """JSON-friendly count and ARR of the accounts raising a score-drop alert (see chs_core.alerts)."""
+    return {"drop_points": alert.drop_points, "within_days": alert.within_days, "accounts": int(len(fired)),
+            "arr": float(fired["arr"].sum()) if len(fired) else 0.0,
+            "account_ids": fired["account_id"].tolist()}

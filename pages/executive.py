@@ -3,6 +3,7 @@ import streamlit as st
 
 from chs_app import data, guards, sidebar, state
 from chs_app import executive_sections as sections
+from chs_core.alerts import alert_dates, score_drops
 from chs_core.executive import executive_summary, health_history, scores_on
 from chs_core.periods import month_end, resolve_period
 from chs_core.tier_outcomes import flagged_loss_share, tier_outcomes
@@ -47,7 +48,11 @@ sections.definitions(summary.retention)
 st.divider()
 sections.bridge(source.arr, source.accounts, summary, ids)
 st.divider()
-sections.distribution(scores_now, summary, model)
+alert_scores = data.scores_at(source.key, model, tuple(alert_dates(summary.health_as_of, model.alert)))
+fired = score_drops(alert_scores, summary.health_as_of, model.alert)
+if ids is not None:
+    fired = fired[fired["account_id"].isin(set(ids))]
+sections.distribution(scores_now, summary, model, fired)
 st.divider()
 outcomes = tier_outcomes(history, source.arr, HORIZON_MONTHS, check.end_month, tier_order)
 quality = flagged_loss_share(history, source.arr, HORIZON_MONTHS, check.end_month)
