@@ -17,3 +17,16 @@ def test_readme_gives_run_and_test_commands_and_ci_runs_the_same_tests():
     assert "python -m pytest" in run_section
     assert "apt-get install -y" in CI and "chromium" in CI
     assert CI.strip().splitlines()[-1] == "python -m pytest"
+
+
+def test_readme_model_snippet_is_a_valid_model_fragment():
+    import yaml
+
+    from chs_core.model import parse_model
+
+    snippet = yaml.safe_load(README.split("A metric rule looks like this", 1)[1].split("```yaml", 1)[1].split("```", 1)[0])
+    model = yaml.safe_load((Path(__file__).resolve().parents[2] / "model.yaml").read_text())
+    model.update(components=snippet["components"], flags=snippet["flags"])
+    model.pop("overrides", None)  # the defaults override metrics the snippet leaves out
+    parsed = parse_model(model, "README snippet")
+    assert [m.name for m in parsed.components[0].metrics] == ["active_user_ratio", "days_past_due", "tickets_per_seat_90d"]
