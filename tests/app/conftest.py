@@ -1,0 +1,65 @@
+"""AppTest fixtures: the app's absolute path, caches cleared per test, an app runner with CHS_DATA set."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app.py")  # AppTest resolves page paths against an absolute entry point
+TIMEOUT = 60  # seconds; a cold run scores the whole history
+
+
+@pytest.fixture(scope="session")
+def page_paths() -> dict[str, str]:
+    """Page name -> the path app.py gives st.Page (for AppTest.switch_page), read from app.py itself."""
+    source = (REPO / "app.py").read_text()
+    return {Path(p).stem: p for p in re.findall(r'st\.Page\(\s*"([^"]+\.py)"', source)}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Streamlit caches live in the process, so one test's data must not leak into the next."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def _navigation_mode(monkeypatch):
+    """Run every AppTest rerun through app.py, as the server does once st.navigation has been called.
+
+    AppTest resets `PagesManager.uses_pages_directory` before each run, and the repo has a `pages/` folder, so
+    from the second run on it would run the page file alone in the legacy pages/-folder mode, skipping app.py
+    (sidebar and filters vanish, so their values are lost). The server sets the flag to False on the first
+    st.navigation call and keeps it; this does the same for every AppTest run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def run_app(monkeypatch, demo_db):
+    """Start the app on the demo DB (or the given data/model paths) and return the AppTest after its first run."""
+    def run(data: Path | str | None = None, model: Path | str | None = None) -> AppTest:
+        monkeypatch.setenv("CHS_DATA", str(data if data is not None else demo_db))
+        if model is None:
+            monkeypatch.delenv("CHS_MODEL", raising=False)
+        else:
+            monkeypatch.setenv("CHS_MODEL", str(model))
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        return at.run()
+    return run
+
