@@ -6,8 +6,8 @@ from chs_app.sidebar import render_sidebar
 st.set_page_config(page_title="Customer Health Score", page_icon=":material/monitor_heart:", layout="wide")
 
 pages = [
-    st.Page("pages/executive.py", title="Executive overview", icon=":material/monitoring:", default=True),
-    st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+    st.Page("app_pages/executive.py", title="Executive overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
 ]
 navigation = st.navigation(pages)
 render_sidebar()

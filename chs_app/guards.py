@@ -15,7 +15,7 @@ def source_or_stop() -> data.CheckedSource:
                  icon=":material/error:")
         for problem in source.errors[:10]:
             st.markdown(f"- {problem}")
-        st.page_link("pages/data_quality.py", label="See every problem on the Data quality page",
+        st.page_link("app_pages/data_quality.py", label="See every problem on the Data quality page",
                      icon=":material/fact_check:")
         st.stop()
     return source

@@ -30,26 +30,6 @@ def _fresh_caches():
     st.cache_resource.clear()
 
 
-@pytest.fixture(autouse=True)
-def _navigation_mode(monkeypatch):
-    """Run every AppTest rerun through app.py, as the server does once st.navigation has been called.
-
-    AppTest resets `PagesManager.uses_pages_directory` before each run, and the repo has a `pages/` folder, so
-    from the second run on it would run the page file alone in the legacy pages/-folder mode, skipping app.py
-    (sidebar and filters vanish, so their values are lost). The server sets the flag to False on the first
-    st.navigation call and keeps it; this does the same for every AppTest run.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 @pytest.fixture
 def run_app(monkeypatch, demo_db):
     """Start the app on the demo DB (or the given data/model paths) and return the AppTest after its first run."""

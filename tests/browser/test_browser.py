@@ -162,11 +162,8 @@ def test_executive_then_data_quality_in_chromium(app_url, chromium, screenshot_d
     assert not page_errors, page_errors
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit's legacy pages/-folder mode: until some session has called st.navigation, a server whose first "
-    "request is /data_quality runs pages/data_quality.py alone (no app.py: no sidebar filters, no page config, "
-    "nav lists 'app'/'executive'). Fix: rename the pages/ folder (e.g. app_pages/) and its st.Page paths."))
 def test_a_deep_link_as_the_first_request_to_a_fresh_server_still_gets_the_sidebar(demo_db, chromium, tmp_path):
+    """A bookmark to /data_quality on a freshly started server still runs app.py (sidebar, filters, nav)."""
     from playwright.sync_api import sync_playwright
 
     helpers = _screenshot_helpers()
