@@ -11,10 +11,10 @@ from chs_core.model import Model
 def source_or_stop() -> data.CheckedSource:
     source = data.checked_source(data.current_source_key())
     if not source.usable:
-        st.error(f"The data in `{sources.data_path()}` cannot be scored yet: {len(source.errors)} problem(s) to fix.",
-                 icon=":material/error:")
-        for problem in source.errors[:10]:
-            st.markdown(f"- {problem}")
+        listed = "\n".join(f"- {problem}" for problem in source.errors[:10])
+        more = f"\n\n…and {len(source.errors) - 10} more." if len(source.errors) > 10 else ""
+        st.error(f"The data in `{sources.data_path()}` cannot be scored yet: {len(source.errors)} problem(s) to fix.\n\n"
+                 f"{listed}{more}", icon=":material/error:")
         st.page_link("app_pages/data_quality.py", label="See every problem on the Data quality page",
                      icon=":material/fact_check:")
         st.stop()

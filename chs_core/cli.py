@@ -118,7 +118,7 @@ def cmd_validate(args) -> int:
         print(p)
     errors = errors_only(problems)
     counts = ", ".join(f"{t} {ds.con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:,}" for t in sorted(ds.present))
-    print(f"{args.data}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s). Tables: {counts}.")
+    print(f"{args.data}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s). Tables: {counts or 'none'}.")
     return 2 if errors else 0
 
 

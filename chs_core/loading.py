@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+import csv
+import gzip
+import re
+
 import duckdb
 import pandas as pd
 
@@ -31,6 +35,7 @@ class Dataset:
     origin: str  # path or description, for messages
     columns: Mapping[str, frozenset[str]] = field(default_factory=dict)  # supplied columns per table
     unmatched_files: tuple[str, ...] = ()  # data files in the folder that match no contract table
+    read_problems: tuple[Problem, ...] = ()  # files that could not be read (their tables count as not supplied)
 
     def has(self, table_name: str) -> bool:
         return table_name in self.present
@@ -79,28 +84,74 @@ def _find_file(folder: Path, name: str) -> Path | None:
     return None
 
 
+def _sql_text(value: str) -> str:
+    # File paths and header names cannot be bound as parameters inside a view definition: quote them safely.
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _csv_header(path: Path, delimiter: str) -> list[str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle, delimiter=delimiter), [])
+
+
 def _read_expr(path: Path) -> str:
-    # Paths cannot be bound as parameters inside a view definition, so quote them safely.
-    quoted = "'" + str(path).replace("'", "''") + "'"
+    """A DuckDB relation reading the file; raises ValueError (empty file) or UnicodeDecodeError."""
     if path.suffix == ".parquet":
-        return f"read_parquet({quoted})"
-    # all_varchar: types are checked by validation with TRY_CAST, never guessed silently.
-    return f"read_csv({quoted}, header = true, all_varchar = true)"
+        return f"read_parquet({_sql_text(str(path))})"
+    delimiter = "\t" if path.name.endswith(".tsv") else ","
+    header = _csv_header(path, delimiter)
+    if not header:
+        raise ValueError("the file is empty")
+    # The header row is read here, not sniffed: DuckDB's sniffer can take a malformed data line for the header.
+    # Every column is text: types are checked by validation with TRY_CAST, never guessed silently.
+    columns = ", ".join(f"{_sql_text(name)}: 'VARCHAR'" for name in header)
+    return (f"read_csv({_sql_text(str(path))}, header = true, auto_detect = false, delim = {_sql_text(delimiter)}, "
+            f"quote = '\"', escape = '\"', strict_mode = true, columns = {{{columns}}})")
+
+
+CSV_LINE_ERROR = re.compile(r"Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)", re.S)
+
+
+def _read_problem(table: Table, exc: duckdb.Error) -> Problem:
+    """A file DuckDB cannot read, as a Problem naming the file, the line and the fix."""
+    match = CSV_LINE_ERROR.search(str(exc))
+    if match:
+        line, expected, found = match.groups()
+        return Problem(table.name, None, None, f"line {line} has {found} fields but the header has {expected}",
+                       "quote values that contain the delimiter (e.g. \"1,000\"), or remove thousands separators")
+    first = str(exc).strip().splitlines()[0][:300]
+    return Problem(table.name, None, None, f"the file cannot be read ({first})",
+                   "check it is UTF-8 CSV with one header row, or Parquet")
 
 
 def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
 
 
+def _empty_view(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """A not-supplied (or unreadable) table: an empty view with every contract column."""
+    con.execute(f'CREATE VIEW "{table.name}" AS {_raw_relation_sql(table, "(SELECT 1) AS empty", set())} WHERE false')
+
+
 def _define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], origin: str,
                   materialise: bool = False) -> Dataset:
     columns: dict[str, frozenset[str]] = {}
+    problems: list[Problem] = []
     for table in TABLES:
         raw = raw_relations.get(table.name)
         if raw is None:
-            con.execute(f'CREATE VIEW "{table.name}" AS {_raw_relation_sql(table, "(SELECT 1) AS empty", set())} WHERE false')
+            _empty_view(con, table)
             continue
-        con.execute(f'CREATE VIEW "raw_{table.name}" AS SELECT * FROM {raw}')
+        try:
+            con.execute(f'CREATE VIEW "raw_{table.name}" AS SELECT * FROM {raw}')
+            if materialise:
+                con.execute(f'SELECT count(*) FROM "raw_{table.name}"').fetchone()  # surface read errors per file
+        except duckdb.Error as exc:
+            problems.append(_read_problem(table, exc))
+            con.execute(f'DROP VIEW IF EXISTS "raw_{table.name}"')
+            _empty_view(con, table)
+            continue
         supplied = {c.lower(): c for c in _columns_of(con, f'"raw_{table.name}"')}
         # Column names are matched case-insensitively; the raw view is re-aliased to contract names.
         renamed = ", ".join(f'"{orig}" AS "{low}"' for low, orig in supplied.items())
@@ -110,7 +161,7 @@ def _define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str],
         con.execute(f'CREATE {kind} "raw_{table.name}" AS SELECT {renamed} FROM {raw}')
         columns[table.name] = frozenset(supplied)
         con.execute(f'CREATE VIEW "{table.name}" AS {_raw_relation_sql(table, f"raw_{table.name}", set(supplied))}')
-    return Dataset(con=con, present=frozenset(raw_relations), origin=origin, columns=columns)
+    return Dataset(con=con, present=frozenset(columns), origin=origin, columns=columns, read_problems=tuple(problems))
 
 
 def open_dataset(path: str | Path) -> Dataset:
@@ -122,11 +173,19 @@ def open_dataset(path: str | Path) -> Dataset:
                                  "pass --data with a folder of CSV/Parquet files or a .duckdb file")])
     con = duckdb.connect()
     raw: dict[str, str] = {}
+    unreadable: list[Problem] = []
     if path.is_dir():
         for table in TABLES:
             found = _find_file(path, table.name)
-            if found is not None:
+            if found is None:
+                continue
+            try:
                 raw[table.name] = _read_expr(found)
+            except UnicodeDecodeError:
+                unreadable.append(Problem(table.name, None, None, f"{found.name} is not UTF-8 text", "save the file as UTF-8 CSV"))
+            except ValueError as exc:
+                unreadable.append(Problem(table.name, None, None, f"{found.name}: {exc}",
+                                          "write a header row with the column names, then the rows"))
     else:
         quoted = "'" + str(path).replace("'", "''") + "'"
         try:
@@ -142,12 +201,13 @@ def open_dataset(path: str | Path) -> Dataset:
                 raw[table.name] = f'src."{names[table.name]}"'
     try:
         ds = _define_views(con, raw, str(path), materialise=path.is_dir())
+        ds.read_problems = tuple(unreadable) + ds.read_problems
         if path.is_dir():
-            used = {_find_file(path, name).name for name in raw}
+            used = {_find_file(path, t.name).name for t in TABLES if _find_file(path, t.name)}
             ds.unmatched_files = tuple(sorted(
                 f.name for f in path.iterdir() if f.name.endswith(FILE_SUFFIXES) and f.name not in used))
         return ds
-    except duckdb.Error as exc:
+    except duckdb.Error as exc:  # pragma: no cover - a file changing under us
         con.close()
         raise DataError([Problem(str(path), None, None, f"cannot read the files ({exc})",
                                  "check that each file is valid CSV with a header row, or Parquet")]) from exc

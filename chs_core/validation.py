@@ -181,10 +181,11 @@ TABLE_CHECKS: tuple[Callable[[Dataset, Table], list[Problem]], ...] = (
 def validate_dataset(ds: Dataset, today: date | None = None) -> list[Problem]:
     """Every problem in the data source, errors first. `today` bounds 'dates in the future'."""
     today = today or date.today()
-    problems: list[Problem] = []
+    problems: list[Problem] = list(ds.read_problems)
+    unreadable = {p.table for p in ds.read_problems}
     for table in TABLES:
         if not ds.has(table.name):
-            if table.required:
+            if table.required and table.name not in unreadable:
                 close = [f for f in ds.unmatched_files if table.name in f.lower()]
                 fix = (f"rename {close[0]} to {table.name}{close[0][close[0].index('.'):]} and map its columns to the contract"
                        if close else f"provide {_file_hint(table)}")

@@ -21,7 +21,7 @@ def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 3",
+        " && document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 1",
         timeout=timeout_ms)
     page.wait_for_timeout(1500)  # let plotly finish drawing
 

@@ -155,3 +155,25 @@ def test_rows_dated_before_the_account_became_a_customer_are_warned_about():
     text = "\n".join(problems_for(frames))
     assert "WARNING tickets.opened_at: rows dated before their account became a customer" in text
     assert "(2 rows)" in text  # t1 (a1, Dec before Jan) and t3 (a2, Jan before Feb); t2 is in a1's first month
+
+
+def test_unreadable_files_are_named_with_line_and_fix_and_other_tables_still_checked(tmp_path):
+    (tmp_path / "accounts.csv").write_text("account_id,account_name,segmnt,licensed_seats\na1,Acme,SMB,10\n")
+    # Line 4 has an unquoted thousands separator: 4 fields under a 3-field header. The header is line 1, not
+    # whichever line a sniffer likes best.
+    (tmp_path / "arr_monthly.csv").write_text("account_id,month,arr\na1,2026-01-01,1200\na1,2026-02-01,5\na1,2026-03-01,1,000\n")
+    (tmp_path / "tickets.csv").write_text("")
+    (tmp_path / "nps_responses.csv").write_bytes(b"account_id,responded_at,score\na1,2026-01-05,\xff\n")
+    text = "\n".join(str(p) for p in validate_dataset(open_dataset(tmp_path), TODAY))
+    assert "ERROR arr_monthly: line 4 has 4 fields but the header has 3" in text and '"1,000"' in text
+    assert "ERROR tickets: tickets.csv: the file is empty" in text
+    assert "ERROR nps_responses: nps_responses.csv is not UTF-8 text" in text  # byte 0xff in a data line
+    assert "accounts.segment: required column is missing" in text  # the readable table is still checked
+    assert "arr_monthly: required table is missing" not in text  # it is there, just unreadable
+
+
+def test_non_utf8_header_is_reported(tmp_path):
+    good_frames()["accounts"].to_csv(tmp_path / "accounts.csv", index=False)
+    (tmp_path / "arr_monthly.csv").write_bytes("compte,mois,arr\n".encode("utf-16"))
+    text = "\n".join(str(p) for p in validate_dataset(open_dataset(tmp_path), TODAY))
+    assert "ERROR arr_monthly: arr_monthly.csv is not UTF-8 text. Fix: save the file as UTF-8 CSV" in text
