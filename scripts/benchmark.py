@@ -31,6 +31,27 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def app_timings(data: Path) -> list[tuple[str, float]]:
+    """Executive page through AppTest: a cold run (empty caches) and a rerun after switching the period."""
+    import os
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["CHS_DATA"] = str(data)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+    start = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    at.radio(key="executive_period_kind").set_value("quarter").run()
+    warm = time.perf_counter() - start
+    return [("executive page, first load with empty caches (AppTest)", cold),
+            ("executive page, rerun after switching the period (AppTest, caches warm)", warm)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=REPO / "data" / "demo.duckdb")
@@ -56,6 +77,7 @@ def main() -> None:
         t, _ = timed(lambda: subprocess.run([sys.executable, "-m", "chs_core", *command, "--data", str(args.data)],
                                             check=True, capture_output=True, cwd=REPO), args.repeat)
         rows.append((f"`python -m chs_core {command[0]}` end to end (process start included)", t))
+    rows += app_timings(args.data)
     counts = {t: ds.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("accounts", "usage_events")}
     print(f"Data: {args.data.name}: {counts['accounts']:,} accounts, {counts['usage_events']:,} usage rows. "
           f"Python {platform.python_version()}, {platform.machine()}, median of {args.repeat} runs.\n")
