@@ -49,6 +49,11 @@ def _card(label: str, value: str, delta: str | None, help_text: str, caption: st
         st.caption(caption)
 
 
+def _health_field(name: str, health: HealthKpis | None) -> float | None:
+    """A health KPI, or None when nothing was scored at that date."""
+    return None if health is None else getattr(health, name)
+
+
 def kpi_cards(summary: ExecutiveSummary) -> None:
     r, rp = summary.retention, summary.retention_previous
     h, hp = summary.health, summary.health_previous
@@ -64,7 +69,7 @@ def kpi_cards(summary: ExecutiveSummary) -> None:
             _card(label, pct(now), _delta(now, before, "pct"), DEFINITIONS[key] + f" Change {vs}.",
                   _benchmark_text(key, now))
     row = st.columns(4)
-    get = lambda k, x: None if x is None else getattr(x, k)  # noqa: E731
+    get = _health_field
     with row[0]:
         _card("Average health", score(get("avg_health", h)), _delta(get("avg_health", h), get("avg_health", hp), "num"),
               DEFINITIONS["avg_health"], _benchmark_text("avg_health", get("avg_health", h), as_pct=False))
