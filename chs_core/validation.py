@@ -174,8 +174,22 @@ def _value_rules(ds: Dataset, table: Table) -> list[Problem]:
     return problems
 
 
+def _no_rows(ds: Dataset, table: Table) -> list[Problem]:
+    """A required table with nothing to score: no accounts, or no month with ARR above 0."""
+    if not table.required or not set(table.required_columns) <= ds.columns.get(table.name, frozenset()):
+        return []
+    condition = "WHERE arr > 0" if table.name == "arr_monthly" else ""
+    n, _ = _count(ds, f'SELECT count(*), NULL FROM "{table.name}" {condition}')
+    if n:
+        return []
+    if table.name == "arr_monthly":
+        return [Problem(table.name, None, None, "the table has no row with ARR above 0",
+                        "add monthly ARR snapshots: one row per account and month (account_id, month, arr)")]
+    return [Problem(table.name, None, None, "the table has no rows", "add one row per customer account")]
+
+
 TABLE_CHECKS: tuple[Callable[[Dataset, Table], list[Problem]], ...] = (
-    _wrong_types, _nulls_in_required, _duplicates, _unknown_accounts, _value_rules, _before_customer)
+    _no_rows, _wrong_types, _nulls_in_required, _duplicates, _unknown_accounts, _value_rules, _before_customer)
 
 
 def validate_dataset(ds: Dataset, today: date | None = None) -> list[Problem]:

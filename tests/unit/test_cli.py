@@ -267,7 +267,7 @@ def test_no_arr_rows_is_a_message_not_a_traceback(capsys, tmp_path):
     for command in ("score", "kpis"):
         code, out, err = _run(capsys, command, "--data", str(folder))
         assert code == 2 and out == ""
-        assert "arr_monthly has no rows" in err
+        assert "arr_monthly: the table has no row with ARR above 0" in err  # caught by validation, with the fix
 
 
 # backtest, contract ------------------------------------------------------------------------

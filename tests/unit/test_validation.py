@@ -177,3 +177,13 @@ def test_non_utf8_header_is_reported(tmp_path):
     (tmp_path / "arr_monthly.csv").write_bytes("compte,mois,arr\n".encode("utf-16"))
     text = "\n".join(str(p) for p in validate_dataset(open_dataset(tmp_path), TODAY))
     assert "ERROR arr_monthly: arr_monthly.csv is not UTF-8 text. Fix: save the file as UTF-8 CSV" in text
+
+
+def test_required_tables_without_anything_to_score_are_errors():
+    frames = good_frames()
+    frames["arr_monthly"] = frames["arr_monthly"].assign(arr=["0", "0", "0"])
+    text = "\n".join(problems_for(frames))
+    assert "ERROR arr_monthly: the table has no row with ARR above 0" in text
+    frames = good_frames()
+    frames["accounts"] = frames["accounts"].iloc[0:0]
+    assert "ERROR accounts: the table has no rows. Fix: add one row per customer account" in "\n".join(problems_for(frames))
