@@ -172,9 +172,11 @@ def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, 
         st.dataframe(_tier_table(h, model), hide_index=True, key="executive_tier_table")
         st.markdown("\n".join(f"- **{t.name}** ({t.min_score:g}+): {t.play}" for t in model.tiers))
         drop_alerts(fired, model, summary.health_as_of)
-        if h.accounts_unscored:
-            st.caption(f"{h.accounts_unscored:,} accounts ({money(h.unscored_arr)} ARR) had no data to score and are "
-                       "not counted in the averages.")
+        coverage = scores["coverage"].mean() if "coverage" in scores and len(scores) else None
+        st.caption((f"Data coverage: scores use {pct(coverage, 0)} of the model's weight on average (missing metrics "
+                    "are re-weighted, never counted as zero). " if coverage is not None else "")
+                   + (f"{h.accounts_unscored:,} accounts ({money(h.unscored_arr)} ARR) had too little data to score "
+                      "and are not counted in the averages." if h.accounts_unscored else ""))
 
 
 def drop_alerts(fired: pd.DataFrame, model: Model, as_of: date) -> None:
