@@ -94,6 +94,7 @@ def model_to_dict(model: Model) -> dict:
         "at_risk_below": _num(model.at_risk_below),
         "alert": {"drop_points": _num(model.alert.drop_points), "within_days": model.alert.within_days},
         "missing_metrics": model.missing_metrics,
+        "min_coverage": _num(model.min_coverage),
         "lifecycle": {"stages": [{"name": s.name, "from_months": _num(s.from_months)} for s in model.lifecycle]},
         "overrides": {"segments": {o.name: _override_to_dict(o) for o in model.overrides.segments},
                       "lifecycle_stages": {o.name: _override_to_dict(o) for o in model.overrides.lifecycle_stages}},

@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 from chs_core.errors import ModelError
 from chs_core.metric_catalog import METRIC_NAMES, SIGNAL_NAMES, SignalSettings
 from chs_core.model_schema import (
-    DEFAULT_STAGES, DIRECTIONS, MISSING_RULES, OPS, SEVERITIES, Alert, Component, Condition, Flag,
-    MetricRule, Model, Normalisation, Stage, Tier,
+    DEFAULT_MIN_COVERAGE, DEFAULT_STAGES, DIRECTIONS, MISSING_RULES, OPS, SEVERITIES, Alert, Component, Condition,
+    Flag, MetricRule, Model, Normalisation, Stage, Tier,
 )
 
 TOP_KEYS = ("version", "name", "description", "components", "signals", "flags", "tiers", "at_risk_below",
-            "alert", "missing_metrics", "lifecycle", "overrides")
+            "alert", "missing_metrics", "min_coverage", "lifecycle", "overrides")
 NORM_KEYS = {"higher_better": ("bad", "good"), "lower_better": ("bad", "good"),
              "band": ("band", "bad_below", "bad_above")}
 
@@ -113,6 +113,7 @@ def parse_model(data: object, source: str = "model.yaml") -> Model:
         at_risk_below=ctx.number(d.get("at_risk_below", 50), "at_risk_below", 0, 100),
         alert=parse_alert(ctx, d.get("alert", {})),
         missing_metrics=ctx.choice(d.get("missing_metrics", "reweight"), "missing_metrics", MISSING_RULES),
+        min_coverage=ctx.number(d.get("min_coverage", DEFAULT_MIN_COVERAGE), "min_coverage", 0, 1),
         lifecycle=stages,
     )
     from chs_core.model_overrides import check_override_combinations, parse_overrides

@@ -16,6 +16,9 @@ DIRECTIONS = ("higher_better", "lower_better", "band")
 OPS = ("<", "<=", ">", ">=", "==")
 SEVERITIES = ("critical", "very_high", "high", "medium", "low")
 MISSING_RULES = ("reweight",)
+# Below this share of the model's weight with data, a score says more about the gaps than the account
+# (e.g. tenure and ARR trend alone are ~8% of the default model), so it is not shown.
+DEFAULT_MIN_COVERAGE = 0.3
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ class Tier:
     actions: tuple[str, ...] = ()
 
 
-# Shown when an account has no scored data at all (coverage 0): the honest answer is "we don't know".
+# Shown when an account has too little scored data (coverage below Model.min_coverage, or none at all):
+# the honest answer is "we don't know".
 NO_DATA_TIER = Tier("No data", -math.inf, "#9e9e9e", "check the data feeds for this account", ())
 
 
@@ -145,6 +149,7 @@ class Model:
     at_risk_below: float = 50.0
     alert: Alert = field(default_factory=Alert)
     missing_metrics: str = "reweight"
+    min_coverage: float = DEFAULT_MIN_COVERAGE  # coverage below it: no score, tier "No data"
     lifecycle: tuple[Stage, ...] = DEFAULT_STAGES
     overrides: Overrides = field(default_factory=Overrides)
 

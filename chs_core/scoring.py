@@ -7,7 +7,11 @@ Missing-metric rule (`missing_metrics: reweight`):
     A missing metric (NaN) is dropped and the other metrics of its component are re-weighted
     to fill its share. A component with no data at all is dropped and the other components
     are re-weighted. `coverage` (0-1) reports the share of the model's total metric weight
-    that had data. With coverage 0 the score is NaN and the tier is "No data".
+    that had data. With coverage below the model's `min_coverage` (default 0.3; coverage exactly at
+    it is scored) the score rests on too little data to act on: health_score is NaN, the tier is
+    "No data", at_risk and capped are False, and explain() gives NaN points. base_score, coverage,
+    penalty_points and the component, metric and flag columns stay filled, so what data there was
+    can still be shown. Coverage 0 is always "No data" (there is nothing to score).
     A missing flag signal never fires its flag.
 
 Score:
@@ -32,6 +36,8 @@ UNKNOWN_STAGE = "unknown"  # tenure missing: no stage override applies
 _OUTPUTS = {"lifecycle_stage", "health_score", "tier", "at_risk", "coverage", "base_score", "penalty_points",
             "capped", "flags"}
 _OUTPUT_PREFIXES = ("metric_score_", "component_", "flag_")
+# Coverage is a sum of float shares: an account exactly at min_coverage must not fall below it by rounding.
+_COVERAGE_TOLERANCE = 1e-9
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 
 
@@ -136,6 +142,8 @@ def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
     fired, penalty, cap = _flag_effects(raw, model, n)
     after_penalty = np.clip(base - penalty, 0.0, 100.0)
     score = np.minimum(after_penalty, cap)
+    # Too little data: a number from a sliver of the model would look as trustworthy as a full score.
+    score[coverage < model.min_coverage - _COVERAGE_TOLERANCE] = np.nan
 
     # .array keeps the input dtype (e.g. Arrow strings) without a slow conversion to objects.
     out = {c: metrics[c].array for c in metrics.columns
@@ -148,7 +156,7 @@ def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
     out["coverage"] = coverage
     out["base_score"] = base
     out["penalty_points"] = penalty
-    out["capped"] = cap < after_penalty
+    out["capped"] = (cap < after_penalty) & ~np.isnan(score)  # no score, nothing was capped
     out["flags"] = _flag_labels(model, fired, n)
     out.update({f"component_{k}": v for k, v in comp.items()})
     out.update({f"metric_score_{k}": v for k, v in mscore.items()})

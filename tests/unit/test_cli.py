@@ -13,6 +13,9 @@ At 2026-03-31 (reference month 2026-03, compared with 2025-12):
   A (ARR 0 row) and F (no row) are not customers: no score.
 At 2025-03-31 nobody has ARR 3 months before (data starts 2025-01): growth is dropped and the
 score is the tenure score: A-D 100, F (since 2024-10: 5 months) 9.524.
+Those two metrics are a sliver of the default model (coverage 0.08, below its min_coverage 0.3),
+so by default every account is "No data" (test_two_tables_give_no_data_by_default); the scores
+above are checked with the same model at min_coverage 0 (the `reweight_all` fixture).
 """
 from __future__ import annotations
 
@@ -46,6 +49,16 @@ def _strict_json(text: str):
 @pytest.fixture(scope="module")
 def good(tmp_path_factory) -> Path:
     return write_csv_folder(six_accounts(), tmp_path_factory.mktemp("good"))
+
+
+@pytest.fixture(scope="module")
+def reweight_all(tmp_path_factory) -> str:
+    """The default model.yaml with min_coverage 0: every account with any data gets a score."""
+    text = (ROOT / "model.yaml").read_text()
+    assert "\nmin_coverage: 0.3\n" in text
+    path = tmp_path_factory.mktemp("model") / "model.yaml"
+    path.write_text(text.replace("\nmin_coverage: 0.3\n", "\nmin_coverage: 0\n"))
+    return str(path)
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +131,16 @@ def _check_scores(frame: pd.DataFrame, abs_tol: float) -> None:
     assert list(frame["account_id"]) == ["B", "E", "D", "C"]
 
 
-def test_score_csv(capsys, good):
-    code, out, _ = _run(capsys, "score", "--data", str(good), "--as-of", "2026-03-31", "--format", "csv")
+def test_score_csv(capsys, good, reweight_all):
+    code, out, _ = _run(capsys, "score", "--data", str(good), "--model", reweight_all, "--as-of", "2026-03-31",
+                        "--format", "csv")
     assert code == 0
     _check_scores(pd.read_csv(io.StringIO(out)), abs_tol=1e-6)
 
 
-def test_score_json(capsys, good):
-    code, out, _ = _run(capsys, "score", "--data", str(good), "--as-of", "2026-03-31", "--format", "json")
+def test_score_json(capsys, good, reweight_all):
+    code, out, _ = _run(capsys, "score", "--data", str(good), "--model", reweight_all, "--as-of", "2026-03-31",
+                        "--format", "json")
     assert code == 0
     records = _strict_json(out)  # missing components must be null, not NaN
     frame = pd.DataFrame(records)
@@ -133,12 +148,25 @@ def test_score_json(capsys, good):
     assert frame.set_index("account_id").loc["C", "component_usage"] is None
 
 
-def test_score_output_file(capsys, good, tmp_path):
+def test_score_output_file(capsys, good, reweight_all, tmp_path):
     target = tmp_path / "scores.csv"
-    code, out, err = _run(capsys, "score", "--data", str(good), "--as-of", "2026-03-31", "-o", str(target))
+    code, out, err = _run(capsys, "score", "--data", str(good), "--model", reweight_all, "--as-of", "2026-03-31",
+                          "-o", str(target))
     assert code == 0 and out == ""
     assert "Wrote 4 scores as of 2026-03-31" in err
     _check_scores(pd.read_csv(target), abs_tol=1e-6)
+
+
+def test_two_tables_give_no_data_by_default(capsys, good):
+    code, out, _ = _run(capsys, "score", "--data", str(good), "--as-of", "2026-03-31", "--format", "csv")
+    assert code == 0
+    s = _by_account(pd.read_csv(io.StringIO(out)))
+    assert s["health_score"].isna().all() and set(s["tier"]) == {"No data"} and not s["at_risk"].any()
+    # Coverage (all mature, no stage override): arr_trend 20/W * 2/5 + tenure 5/W * 0.5/3.5 = (56 + 5) / (7 W),
+    # W = total component weight: SMB 45+15+20+20+5 = 105 -> 61/735; Enterprise 35+30+20+20+5 = 110 -> 61/770.
+    assert s.loc["B", "coverage"] == pytest.approx(61 / 735) and s.loc["D", "coverage"] == pytest.approx(61 / 770)
+    # What data there was is still shown: B's base score 20 (see the top of this file), before its flag.
+    assert s.loc["B", "base_score"] == pytest.approx(20) and s.loc["B", "flags"] == "Contract downgrade"
 
 
 def test_score_default_as_of_is_the_last_complete_month(capsys, good):
@@ -150,14 +178,14 @@ def test_score_default_as_of_is_the_last_complete_month(capsys, good):
 
 # kpis --------------------------------------------------------------------------------------
 
-def _kpis(capsys, good, as_of: str, period: str) -> dict:
-    code, out, _ = _run(capsys, "kpis", "--data", str(good), "--as-of", as_of, "--period", period)
+def _kpis(capsys, good, as_of: str, period: str, model: str) -> dict:
+    code, out, _ = _run(capsys, "kpis", "--data", str(good), "--model", model, "--as-of", as_of, "--period", period)
     assert code == 0
     return _strict_json(out)
 
 
-def test_kpis_ttm(capsys, good):
-    d = _kpis(capsys, good, "2026-03-31", "ttm")
+def test_kpis_ttm(capsys, good, reweight_all):
+    d = _kpis(capsys, good, "2026-03-31", "ttm", reweight_all)
     assert d["period"]["label"] == "12 months to Mar 2026"
     # 2025-03 -> 2026-03: start 1200+2000+3000+800+500 = 7500; end 0+1500+4200+800+600+0 = 7100
     assert d["bridge"] == {"start_arr": 7500.0, "churn": 1700.0, "contraction": 500.0, "expansion": 1200.0,
@@ -186,8 +214,8 @@ def test_kpis_ttm(capsys, good):
     assert (hp["at_risk_arr"], hp["at_risk_share"]) == (500.0, pytest.approx(500 / 7500))
 
 
-def test_kpis_quarter(capsys, good):
-    d = _kpis(capsys, good, "2026-03-31", "quarter")
+def test_kpis_quarter(capsys, good, reweight_all):
+    d = _kpis(capsys, good, "2026-03-31", "quarter", reweight_all)
     assert d["period"]["label"] == "Q1 2026" and d["previous_period"]["label"] == "Q4 2025"
     # 2025-12 -> 2026-03: start 8100 (E joined in Oct), churn 1700, contraction 500, expansion 1200, end 7100
     assert d["bridge"] == {"start_arr": 8100.0, "churn": 1700.0, "contraction": 500.0, "expansion": 1200.0,
@@ -201,8 +229,8 @@ def test_kpis_quarter(capsys, good):
     assert d["health_previous_as_of"] == "2025-12-31"
 
 
-def test_kpis_month(capsys, good):
-    d = _kpis(capsys, good, "2026-02-28", "month")
+def test_kpis_month(capsys, good, reweight_all):
+    d = _kpis(capsys, good, "2026-02-28", "month", reweight_all)
     assert d["period"]["label"] == "Feb 2026"
     # 2026-01 -> 2026-02: start A1200 + B2000 + C3600 + D800 + E600 + F500 = 8700
     # A churns (ARR 0 row) 1200, B contracts 500, C expands 600; 8700 - 1200 - 500 + 600 = 7600
@@ -215,13 +243,13 @@ def test_kpis_month(capsys, good):
     assert r["expansion_rate"] == pytest.approx(1 / 6)
 
 
-def test_kpis_mid_month_as_of_uses_the_previous_complete_month(capsys, good):
+def test_kpis_mid_month_as_of_uses_the_previous_complete_month(capsys, good, reweight_all):
     # March 15 does not close March: the period ends with February's snapshot
-    d = _kpis(capsys, good, "2026-03-15", "ttm")
+    d = _kpis(capsys, good, "2026-03-15", "ttm", reweight_all)
     assert d["period"] == {"kind": "ttm", "start": "2025-02-01", "end": "2026-02-01",
                            "label": "12 months to Feb 2026"}
     assert d["health_as_of"] == "2026-02-28"
-    d = _kpis(capsys, good, "2026-03-15", "month")
+    d = _kpis(capsys, good, "2026-03-15", "month", reweight_all)
     assert d["period"]["label"] == "Feb 2026" and d["bridge"]["start_arr"] == 8700.0
 
 
@@ -272,8 +300,8 @@ def test_no_arr_rows_is_a_message_not_a_traceback(capsys, tmp_path):
 
 # backtest, contract ------------------------------------------------------------------------
 
-def test_backtest(capsys, good):
-    code, out, _ = _run(capsys, "backtest", "--data", str(good), "--as-of", "2026-03-31")
+def test_backtest(capsys, good, reweight_all):
+    code, out, _ = _run(capsys, "backtest", "--data", str(good), "--model", reweight_all, "--as-of", "2026-03-31")
     assert code == 0
     d = _strict_json(out)  # a tier with no judged accounts has null shares, not NaN
     assert d["horizon_months"] == 3 and set(d) >= {"tiers", "at_risk_flags"}

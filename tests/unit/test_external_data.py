@@ -76,9 +76,15 @@ def test_ravenstack_loads_after_mapping_and_its_disagreements_in_time_are_report
     scores = score_dates(ds, load_model(MODEL), [as_of]).frame
     # SOURCE.md: every one of the 500 accounts still has a paid subscription active on 2024-12-31.
     assert len(scores) == 500
-    assert scores["health_score"].between(0, 100).all()
     # No usage, NPS, contacts, activities or invoices were supplied: those metrics re-weight, coverage < 1.
     assert (scores["coverage"] < 1).all() and scores["metric_score_active_user_ratio"].isna().all()
+    # At best (SMB / Mid-Market, total weight 105): support 20 + growth 20 * 3/5 (ARR and seat trends) + tenure
+    # 5 * 0.5/3.5 (no renewal dates or invoices) = (20 + 12 + 5/7) / 105 = 0.3116, just above min_coverage 0.3.
+    # So an account is scored only with (nearly) all of that; the others are "No data", never a number.
+    assert scores["coverage"].max() <= (20 + 12 + 5 / 7) / 105 + 1e-9
+    scored = scores["coverage"] >= 0.3
+    assert scores.loc[scored, "health_score"].between(0, 100).all()
+    assert scores.loc[~scored, "health_score"].isna().all() and (scores.loc[~scored, "tier"] == "No data").all()
 
 
 def test_ravenstack_kpis_show_no_logo_churn_as_its_source_says(tmp_path, capsys):

@@ -63,6 +63,23 @@ def test_round_trip_dict_and_yaml(model):
     assert parse_model(yaml.safe_load(dump_model_yaml(model))) == model
 
 
+def test_min_coverage_default_validation_and_round_trip(model):
+    assert model.min_coverage == 0.3  # set in model.yaml
+    d = model_to_dict(model)
+    assert d["min_coverage"] == 0.3
+    del d["min_coverage"]
+    assert parse_model(d).min_coverage == 0.3  # the default when the key is absent
+    for value in (0, 1, 0.25):  # the ends of [0, 1] are allowed
+        m = parse_model({**d, "min_coverage": value})
+        assert m.min_coverage == value
+        assert parse_model(model_to_dict(m)) == m and parse_model(yaml.safe_load(dump_model_yaml(m))) == m
+    for bad in (-0.1, 1.5, "30%", True):
+        with pytest.raises(ModelError, match="min_coverage"):
+            parse_model({**d, "min_coverage": bad})
+    with pytest.raises(ModelError, match="Did you mean 'min_coverage'"):
+        parse_model({**d, "min_coverag": 0.3})
+
+
 def test_segment_override_changes_only_what_it_lists(model):
     ent = model.effective("Enterprise", None)
     aur = ent.component("usage").metric("active_user_ratio").norm

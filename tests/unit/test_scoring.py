@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from chs_core.metric_catalog import SIGNAL_NAMES
-from chs_core.model import Normalisation, load_model, parse_model
+from chs_core.model import Normalisation, load_model, model_to_dict, parse_model
 from chs_core.normalise import normalise
 from chs_core.scoring import explain, score_frame
 
@@ -208,6 +209,75 @@ def test_missing_columns_and_unknown_segment(model):
     assert x.coverage == pytest.approx(0.5 * 3 / 4)
 
 
+# --- minimum coverage -------------------------------------------------------------------------
+THIN = pd.DataFrame({
+    "account_id": ["S", "T", "U"], "as_of": pd.Timestamp("2025-03-31"), "segment": "SMB", "tenure_months": 24.0,
+    # S: support only -> coverage 0.3 * (1/2 + 1/2) = 0.3
+    # T: feature_breadth + escalations -> coverage 0.5 * 1/4 + 0.3 * 1/2 = 0.125 + 0.15 = 0.275; champion left
+    # U: feature_breadth only -> coverage 0.125
+    "active_user_ratio": [nan, nan, nan], "feature_breadth": [nan, 0.0, 0.5],
+    "tickets_per_seat_90d": [0.3, nan, nan], "escalations_90d": [1.0, 4.0, nan], "days_past_due": [nan, nan, nan],
+    "champion_left_90d": [0.0, 1.0, 0.0],
+})
+
+
+def _with_min_coverage(model, value):
+    return parse_model({**model_to_dict(model), "min_coverage": value}, source="test")
+
+
+def test_default_min_coverage_is_0_3(model):
+    assert model.min_coverage == 0.3  # the fixture does not set it
+    assert load_model(ROOT / "model.yaml").min_coverage == 0.3
+
+
+def test_coverage_at_the_threshold_is_scored(model):
+    s = score_frame(THIN, model).frame.set_index("account_id").loc["S"]
+    # tickets 0.3 in band -> 100, escalations (4-1)/4 -> 75: support 87.5 is the whole base; coverage 0.3 = 0.3
+    assert s.coverage == pytest.approx(0.3)
+    assert s.health_score == pytest.approx(87.5) and s.tier == "Thriving"
+
+
+def test_coverage_below_the_threshold_is_no_data(model):
+    f = score_frame(THIN, model).frame.set_index("account_id")
+    t = f.loc["T"]
+    # coverage 0.275 < 0.3. Would be: breadth 0 and escalations 4 -> 0, base 0, champion -5 -> 0, Critical, at risk.
+    assert t.coverage == pytest.approx(0.275)
+    assert math.isnan(t.health_score) and t.tier == "No data" and not t.at_risk and not t.capped
+    # What data there was stays visible.
+    assert t.base_score == 0 and t.component_usage == 0 and t.component_support == 0
+    assert math.isnan(t.component_financial) and t.metric_score_escalations_90d == 0
+    assert t.flag_champion and t["flags"] == "Champion left" and t.penalty_points == 5
+    u = f.loc["U"]  # coverage 0.125: breadth 0.5 -> 50 would have been the score
+    assert math.isnan(u.health_score) and u.tier == "No data" and u.base_score == pytest.approx(50)
+    # S again, with the threshold just above its coverage 0.3: not scored any more.
+    s = score_frame(THIN, _with_min_coverage(model, 0.301)).frame.set_index("account_id").loc["S"]
+    assert math.isnan(s.health_score) and s.tier == "No data" and s.base_score == pytest.approx(87.5)
+
+
+def test_explain_below_min_coverage_lists_the_data_with_nan_points(model):
+    c = explain(score_frame(THIN, model), "T").set_index("name")
+    # Shares as if scored, re-weighted over what is present (active and tickets missing, financial dropped):
+    # breadth 50/80 * 1/1 = 0.625, escalations 30/80 * 1/1 = 0.375; no points.
+    assert c.loc["feature_breadth", "weight_share"] == pytest.approx(0.625)
+    assert c.loc["escalations_90d", "weight_share"] == pytest.approx(0.375)
+    assert c.loc["escalations_90d", "metric_score"] == 0
+    assert c["points"].isna().all()
+    assert c.loc["champion", "kind"] == "flag" and "cap" not in c.index  # no score, so nothing was capped
+    assert math.isnan(c["points"].sum(min_count=1))  # sums to the (NaN) health_score
+
+
+def test_min_coverage_0_scores_as_before(model):
+    f = score_frame(THIN, _with_min_coverage(model, 0)).frame.set_index("account_id")
+    # T: base 0 - 5 -> clamped 0, cap 40 not lower -> 0; U: 50; S: 87.5 as above
+    assert f.loc["T", "health_score"] == 0 and f.loc["T", "tier"] == "Critical" and f.loc["T", "at_risk"]
+    assert f.loc["U", "health_score"] == pytest.approx(50) and f.loc["U", "tier"] == "Neutral"
+    assert f.loc["S", "health_score"] == pytest.approx(87.5)
+    # Coverage 0 still has nothing to score.
+    e = score_frame(pd.DataFrame({"account_id": ["E"], "as_of": [pd.Timestamp("2025-03-31")]}),
+                    _with_min_coverage(model, 0)).frame.iloc[0]
+    assert e.coverage == 0 and math.isnan(e.health_score) and e.tier == "No data"
+
+
 def test_default_model_scores_60k_rows_fast():
     model = load_model(ROOT / "model.yaml")
     rng = np.random.default_rng(0)
@@ -245,7 +315,8 @@ def test_default_model_scores_60k_rows_fast():
     ("budget_mention", "budget_mentions_90d", 1, 95),
 ])
 def test_default_flags_fire(flag, signal, value, expected):
-    model = load_model(ROOT / "model.yaml")
+    # nps alone is 25/105 * 3/6 = 0.12 of the weight: min_coverage 0 so one flag can be checked at a time.
+    model = replace(load_model(ROOT / "model.yaml"), min_coverage=0.0)
     df = pd.DataFrame({"account_id": ["F", "OK"], "as_of": pd.Timestamp("2025-01-01"), "nps": [50.0, 50.0],
                        signal: [value, np.nan]})
     f = score_frame(df, model).frame.set_index("account_id")
