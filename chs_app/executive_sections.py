@@ -50,8 +50,10 @@ def _card(label: str, value: str, delta: str | None, help_text: str, caption: st
 
 
 def _health_field(name: str, health: HealthKpis | None) -> float | None:
-    """A health KPI, or None when nothing was scored at that date."""
-    return None if health is None else getattr(health, name)
+    """A health KPI, or None when nothing was scored at that date (shown as a dash, never as a zero)."""
+    if health is None or (health.accounts_scored == 0 and name != "accounts_scored"):
+        return None
+    return getattr(health, name)
 
 
 def kpi_cards(summary: ExecutiveSummary) -> None:
@@ -163,6 +165,13 @@ def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, 
     if h is None:
         st.info("No scores at this date: the data has no customers at the period end.")
         return
+    if h.accounts_scored == 0:
+        coverage = scores["coverage"].mean() if len(scores) else 0.0
+        st.warning(f"None of the {h.accounts_unscored:,} accounts has enough data for a score: on average "
+                   f"{pct(coverage, 0)} of the model's weight had data, below its min_coverage of "
+                   f"{pct(model.min_coverage, 0)}. Supply more of the optional tables (usage_events, tickets, "
+                   "nps_responses, contacts, csm_activities, invoices); see Data quality.", icon=":material/data_alert:")
+        return
     left, right = st.columns([1, 1], gap="large")
     with left:
         tiers = [(t.name, t.min_score, t.color) for t in model.tiers]
@@ -200,9 +209,9 @@ def drop_alerts(fired: pd.DataFrame, model: Model, as_of: date) -> None:
 
 def tier_outcomes(outcomes: pd.DataFrame, quality: FlagQuality, model: Model, horizon_months: int) -> None:
     st.subheader("Do the tiers mean something?")
-    judged = outcomes[outcomes["accounts"] > 0]
+    judged = outcomes[(outcomes["accounts"] > 0) & outcomes["tier"].isin([t.name for t in model.tiers])]
     if judged.empty or quality.as_of_dates == 0:
-        st.info("Not enough history yet: tier outcomes need scores at least "
+        st.info("Nothing to judge yet: tier outcomes need scored accounts at least "
                 f"{horizon_months} months before the end of the data.")
         return
     worst, best = judged.iloc[-1], judged.iloc[0]
