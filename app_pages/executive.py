@@ -21,8 +21,9 @@ months = list(source.months)
 controls = st.columns([3, 2, 4])
 kind = controls[0].radio("Period", list(sections.PERIOD_KINDS), format_func=sections.PERIOD_KINDS.get,
                          horizontal=True, key=state.EXEC_PERIOD_KIND)
-end_month = controls[1].selectbox("Ending with", months[::-1], index=months[::-1].index(check.end_month),
-                                  format_func=sections.month_label, key=state.EXEC_END_MONTH)
+end_month = controls[1].selectbox("As of (month end)", months[::-1], index=months[::-1].index(check.end_month),
+                                  format_func=sections.month_label, key=state.EXEC_END_MONTH,
+                                  help="The period ends with this month's ARR snapshot; health scores are as of its last day.")
 period = resolve_period(kind, end_month)
 controls[2].caption(f"**{period.label}**: ARR in {period.start:%b %Y} vs {period.end:%b %Y}; health as of "
                     f"{month_end(period.end):%d %b %Y}. Showing {sidebar.filter_summary()}.")

@@ -13,6 +13,7 @@ from chs_core.executive import BENCHMARKS, DEFINITIONS, ExecutiveSummary
 from chs_core.health_kpis import HealthKpis, breakdown
 from chs_core.model import Model
 from chs_core.retention import RetentionKpis, arr_movements, retention_trend
+from chs_core.periods import month_end
 from chs_core.tier_outcomes import FlagQuality
 
 PERIOD_KINDS = {"ttm": "Trailing 12 months", "quarter": "Quarter", "month": "Month"}
@@ -279,4 +280,4 @@ def partial_month_notice(message: str) -> None:
 
 
 def month_label(month: date) -> str:
-    return f"{month:%b %Y}"
+    return f"{month_end(month):%d} {month:%b %Y}"
