@@ -22,13 +22,17 @@ if not source.problems:
 else:
     st.dataframe(pd.DataFrame([{
         "severity": p.severity, "table": p.table, "column": p.column or "", "rows": p.rows,
-        "problem": p.message, "how to fix": p.fix} for p in source.problems]), hide_index=True, key="quality_problems")
+        "problem": p.message, "how to fix": p.fix} for p in source.problems]), hide_index=True, key="quality_problems",
+        column_config={"rows": st.column_config.NumberColumn("rows", format="localized"),
+                       "problem": st.column_config.TextColumn("problem", width="large"),
+                       "how to fix": st.column_config.TextColumn("how to fix", width="large")})
 
 st.subheader("Tables")
 st.dataframe(pd.DataFrame([{
     "table": t.name, "required": "yes" if t.required else "no",
     "rows": source.tables.get(t.name), "status": "supplied" if t.name in source.tables else
     ("MISSING" if t.required else "not supplied: its metrics count as missing and the rest are re-weighted"),
-} for t in TABLES]), hide_index=True, key="quality_tables")
+} for t in TABLES]), hide_index=True, key="quality_tables",
+    column_config={"rows": st.column_config.NumberColumn("rows", format="localized")})
 if source.completeness is not None:
     st.caption(source.completeness.message or f"ARR data runs {source.months[0]:%b %Y} – {source.months[-1]:%b %Y}.")
