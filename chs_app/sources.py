@@ -4,9 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEMO_PATH = REPO_ROOT / "data" / "demo.duckdb"
-DEFAULT_MODEL_PATH = REPO_ROOT / "model.yaml"
+from chs_core.locations import DEFAULT_MODEL as DEFAULT_MODEL_PATH, DEMO_DATABASE as DEMO_PATH
+
 DATA_ENV = "CHS_DATA"  # a folder of CSV/Parquet files or a .duckdb file
 MODEL_ENV = "CHS_MODEL"  # a model.yaml
 

@@ -15,9 +15,7 @@ import pandas as pd
 
 from chs_core.errors import DataError, ModelError
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO_ROOT / "data" / "demo.duckdb"
-DEFAULT_MODEL = REPO_ROOT / "model.yaml"
+from chs_core.locations import DEFAULT_MODEL, DEMO_DATABASE as DEFAULT_DATA
 
 
 class UsageError(Exception):

@@ -187,9 +187,8 @@ def open_dataset(path: str | Path) -> Dataset:
                 unreadable.append(Problem(table.name, None, None, f"{found.name}: {exc}",
                                           "write a header row with the column names, then the rows"))
     else:
-        quoted = "'" + str(path).replace("'", "''") + "'"
         try:
-            con.execute(f"ATTACH {quoted} AS src (READ_ONLY)")
+            con.execute(f"ATTACH {_sql_text(str(path))} AS src (READ_ONLY)")
         except duckdb.Error as exc:
             con.close()
             raise DataError([Problem(str(path), None, None, f"cannot open as a DuckDB database ({exc})",

@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import pytest
 
 from chs_app import state
 from chs_app.format import money, pct, score
