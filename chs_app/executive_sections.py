@@ -45,8 +45,11 @@ def _delta(now: float | None, before: float | None, kind: str) -> str | None:
 
 
 def _card(label: str, value: str, delta: str | None, help_text: str, caption: str, inverse: bool = False) -> None:
+    unchanged = delta is not None and delta.lstrip("+-±$").replace("pp", "").strip() in ("0", "0.0", "0.00")
     with st.container(border=True):
-        st.metric(label, value, delta, delta_color="inverse" if inverse else "normal", help=help_text)
+        # No change is neither good nor bad: grey, no arrow (not a green "up" for +0.0).
+        st.metric(label, value, delta, delta_color="off" if unchanged else ("inverse" if inverse else "normal"),
+                  delta_arrow="off" if unchanged else "auto", help=help_text)
         st.caption(caption)
 
 
