@@ -6,7 +6,7 @@ from chs_app import executive_sections as sections
 from chs_core.alerts import alert_dates, score_drops
 from chs_core.executive import executive_summary, health_history, scores_on
 from chs_core.periods import month_end, resolve_period
-from chs_core.tier_outcomes import flagged_loss_share, tier_outcomes
+from chs_core.tier_outcomes import flag_quality_of, judged_outcomes, tier_outcomes_of
 
 HORIZON_MONTHS = 3  # "churned or contracted within 90 days"
 
@@ -55,9 +55,8 @@ if ids is not None:
     fired = fired[fired["account_id"].isin(set(ids))]
 sections.distribution(scores_now, summary, model, fired)
 st.divider()
-outcomes = tier_outcomes(history, source.arr, HORIZON_MONTHS, check.end_month, tier_order)
-quality = flagged_loss_share(history, source.arr, HORIZON_MONTHS, check.end_month)
-sections.tier_outcomes(outcomes, quality, model, HORIZON_MONTHS)
+judged = judged_outcomes(history, source.arr, HORIZON_MONTHS, check.end_month)
+sections.tier_outcomes(tier_outcomes_of(judged, tier_order), flag_quality_of(judged), model, HORIZON_MONTHS)
 st.divider()
 sections.trends(source.arr, health_history(history[history["as_of"] <= summary.health_as_of]), kind, ids)
 st.divider()

@@ -18,7 +18,8 @@ from chs_core.loading import open_dataset
 from chs_core.metric_catalog import SignalSettings
 from chs_core.model import Model, load_model, signal_settings
 from chs_core.periods import CompletenessCheck, arr_frame, data_months, last_complete_month, month_end
-from chs_core.pipeline import accounts_frame, history_dates, metrics_with_accounts, score_metrics
+from chs_core.pipeline import accounts_frame, history_dates, metrics_with_accounts, score_dates
+from chs_core.scoring import score_frame
 from chs_core.validation import errors_only, validate_dataset
 
 SourceKey = tuple[str, float]
@@ -107,10 +108,7 @@ def metrics_history(key: SourceKey, settings: SignalSettings, last: date) -> pd.
 @st.cache_data(show_spinner="Scoring…", max_entries=16)
 def scored_history(key: SourceKey, model: Model, last: date) -> pd.DataFrame:
     """Scores at every month end up to `last` (tier as plain text for easy filtering)."""
-    frame = score_metrics(metrics_history(key, signal_settings(model), last), model).frame
-    frame["tier"] = frame["tier"].astype(str)
-    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
-    return frame
+    return _for_pages(score_frame(metrics_history(key, signal_settings(model), last), model).frame)
 
 
 @st.cache_data(show_spinner="Scoring…", max_entries=16)
@@ -118,12 +116,13 @@ def scores_at(key: SourceKey, model: Model, dates: tuple[date, ...]) -> pd.DataF
     """Scores at a few arbitrary dates (e.g. the two ends of the score-drop alert window)."""
     ds = open_dataset(key[0])
     try:
-        frame = score_metrics(metrics_with_accounts(ds, list(dates), signal_settings(model)), model).frame
+        return _for_pages(score_dates(ds, model, list(dates)).frame)
     finally:
         ds.close()
+
+
+def _for_pages(frame: pd.DataFrame) -> pd.DataFrame:
+    """Scores as pages use them: tier as plain text (easy to filter), as_of as a date."""
     frame["tier"] = frame["tier"].astype(str)
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     return frame
-
-
-def clear_caches() -> None:
-    st.cache_data.clear()

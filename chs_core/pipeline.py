@@ -77,10 +77,6 @@ def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: Signal
     return metrics.merge(accounts_frame(ds), on="account_id", how="left")
 
 
-def score_metrics(metrics: pd.DataFrame, model: Model) -> Scores:
-    return score_frame(metrics, model)
-
-
 def score_dates(ds: Dataset, model: Model, as_of_dates: list[date]) -> Scores:
     """Score every customer at each date, point in time."""
-    return score_metrics(metrics_with_accounts(ds, as_of_dates, signal_settings(model)), model)
+    return score_frame(metrics_with_accounts(ds, as_of_dates, signal_settings(model)), model)

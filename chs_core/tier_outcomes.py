@@ -89,8 +89,12 @@ def tier_outcomes(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Data
     (churned_or_contracted_accounts / accounts), arr_loss_share (lost_arr / arr). Rows follow
     tier_order (tiers without judged scores get zeros) or, without it, mean health high to low.
     """
-    j = judged_outcomes(scored_history, arr_monthly, horizon_months, data_end)
-    j["lost"] = j["churned"] | j["contracted"]
+    return tier_outcomes_of(judged_outcomes(scored_history, arr_monthly, horizon_months, data_end), tier_order)
+
+
+def tier_outcomes_of(judged: pd.DataFrame, tier_order: Sequence[str] | None = None) -> pd.DataFrame:
+    """tier_outcomes from already judged rows (judged_outcomes), so callers needing both views judge once."""
+    j = judged.assign(lost=judged["churned"] | judged["contracted"])
     g = j.groupby("tier")
     out = pd.DataFrame({
         "accounts": g["account_id"].count(),
@@ -118,7 +122,11 @@ def _share(part: float, whole: float) -> float | None:
 def flagged_loss_share(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset,
                        horizon_months: int = 3, data_end: date | None = None) -> FlagQuality:
     """Share of the ARR lost within the horizon that had been flagged at risk, plus recall and false positives."""
-    j = judged_outcomes(scored_history, arr_monthly, horizon_months, data_end)
+    return flag_quality_of(judged_outcomes(scored_history, arr_monthly, horizon_months, data_end))
+
+
+def flag_quality_of(j: pd.DataFrame) -> FlagQuality:
+    """flagged_loss_share from already judged rows (judged_outcomes)."""
     flagged = j["at_risk"]
     lost, flagged_lost = float(j["lost_arr"].sum()), float(j.loc[flagged, "lost_arr"].sum())
     churners, flagged_churners = int(j["churned"].sum()), int((j["churned"] & flagged).sum())

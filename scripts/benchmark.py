@@ -18,7 +18,8 @@ sys.path.insert(0, str(REPO))
 
 from chs_core.loading import open_dataset  # noqa: E402
 from chs_core.model import load_model, signal_settings  # noqa: E402
-from chs_core.pipeline import default_as_of, history_dates, metrics_with_accounts, score_metrics  # noqa: E402
+from chs_core.pipeline import default_as_of, history_dates, metrics_with_accounts  # noqa: E402
+from chs_core.scoring import score_frame  # noqa: E402
 from chs_core.validation import validate_dataset  # noqa: E402
 
 
@@ -68,10 +69,10 @@ def main() -> None:
     rows.append((f"metrics, one as-of date ({len(one):,} accounts)", t))
     t, hist = timed(lambda: metrics_with_accounts(ds, dates, signal_settings(model)), args.repeat)
     rows.append((f"metrics, {len(dates)} monthly as-of dates in one pass ({len(hist):,} rows)", t))
-    t, _ = timed(lambda: score_metrics(hist, model), args.repeat)
+    t, _ = timed(lambda: score_frame(hist, model), args.repeat)
     rows.append((f"score the whole history ({len(hist):,} rows)", t))
     changed = model.with_component_weight("usage", 50)
-    t, _ = timed(lambda: score_metrics(one, changed), args.repeat)
+    t, _ = timed(lambda: score_frame(one, changed), args.repeat)
     rows.append((f"rescore one date after a weight change ({len(one):,} accounts)", t))
     for command in (["score"], ["kpis"], ["backtest"]):
         t, _ = timed(lambda: subprocess.run([sys.executable, "-m", "chs_core", *command, "--data", str(args.data)],
