@@ -73,7 +73,7 @@ def checked_source(key: SourceKey) -> CheckedSource:
         return CheckedSource(key, tuple(exc.problems), {}, None, None, None, ())
     try:
         problems = tuple(validate_dataset(ds))
-        tables = {t: int(ds.con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in sorted(ds.present)}
+        tables = ds.row_counts()
         if errors_only(list(problems)):
             return CheckedSource(key, problems, tables, None, None, None, ())
         arr = arr_frame(ds)

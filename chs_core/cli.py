@@ -88,7 +88,8 @@ def _model(args):
 
 
 def _as_of(args, ds) -> date:
-    from chs_core.pipeline import completeness, default_as_of
+    from chs_core.periods import month_end
+    from chs_core.pipeline import completeness
 
     if args.as_of is None:
         check = completeness(ds)
@@ -96,7 +97,7 @@ def _as_of(args, ds) -> date:
             raise UsageError(f"{check.message} Add monthly ARR rows (account_id, month, arr) to arr_monthly")
         if check.partial:
             print(check.message, file=sys.stderr)
-        return default_as_of(ds)
+        return month_end(check.end_month)  # what pipeline.default_as_of gives, without reading ARR twice
     if args.as_of > date.today():
         raise UsageError(f"--as-of {args.as_of} is in the future; pass a date up to today")
     check = completeness(ds)
@@ -115,7 +116,7 @@ def cmd_validate(args) -> int:
     for p in problems:
         print(p)
     errors = errors_only(problems)
-    counts = ", ".join(f"{t} {ds.con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:,}" for t in sorted(ds.present))
+    counts = ", ".join(f"{table} {rows:,}" for table, rows in ds.row_counts().items())
     print(f"{args.data}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s). Tables: {counts or 'none'}.")
     return 2 if errors else 0
 

@@ -43,6 +43,10 @@ class Dataset:
     def df(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
 
+    def row_counts(self) -> dict[str, int]:
+        """Rows per supplied table, in name order."""
+        return {t: int(self.con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in sorted(self.present)}
+
     def close(self) -> None:
         self.con.close()
 
