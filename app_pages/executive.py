@@ -2,11 +2,11 @@
 import streamlit as st
 
 from chs_app import data, guards, sidebar, state
-from chs_app import executive_sections as sections
-from chs_core.alerts import alert_dates, score_drops
-from chs_core.executive import executive_summary, health_history, scores_on
-from chs_core.periods import month_end, resolve_period
-from chs_core.tier_outcomes import flag_quality_of, judged_outcomes, tier_outcomes_of
+from chs_app.sections import executive as sections
+from chs_core.kpis.executive import executive_summary, health_history, scores_on
+from chs_core.kpis.periods import month_end, resolve_period
+from chs_core.outcomes.alerts import alert_dates, score_drops
+from chs_core.outcomes.tier_outcomes import flag_quality_of, judged_outcomes, tier_outcomes_of
 
 HORIZON_MONTHS = 3  # "churned or contracted within 90 days"
 

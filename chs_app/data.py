@@ -14,13 +14,13 @@ import streamlit as st
 
 from chs_app import sources
 from chs_core.errors import DataError, ModelError, Problem
-from chs_core.loading import open_dataset
-from chs_core.metric_catalog import SignalSettings
+from chs_core.kpis.periods import CompletenessCheck, arr_frame, data_months, last_complete_month, month_end
+from chs_core.metrics.catalog import SignalSettings
 from chs_core.model import Model, load_model, signal_settings
-from chs_core.periods import CompletenessCheck, arr_frame, data_months, last_complete_month, month_end
 from chs_core.pipeline import accounts_frame, history_dates, metrics_with_accounts, score_dates
-from chs_core.scoring import score_frame
-from chs_core.validation import errors_only, validate_dataset
+from chs_core.scoring.score import score_frame
+from chs_core.sources.loading import open_dataset
+from chs_core.validation.checks import errors_only, validate_dataset
 
 SourceKey = tuple[str, float]
 
@@ -53,7 +53,7 @@ class CheckedSource:
 
 @st.cache_resource(show_spinner="Building the demo data (first run only, about 15 seconds)…")
 def _build_demo(path: str) -> str:
-    from chs_core.demo import build_demo_database
+    from chs_core.demo.build import build_demo_database
 
     return str(build_demo_database(Path(path)))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from chs_core.locations import DEFAULT_MODEL as DEFAULT_MODEL_PATH, DEMO_DATABASE as DEMO_PATH
+from chs_core.settings import DEFAULT_MODEL as DEFAULT_MODEL_PATH
+from chs_core.settings import DEMO_DATABASE as DEMO_PATH
 
 DATA_ENV = "CHS_DATA"  # a folder of CSV/Parquet files or a .duckdb file
 MODEL_ENV = "CHS_MODEL"  # a model.yaml

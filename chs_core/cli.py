@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from chs_core.errors import DataError, ModelError
-
-from chs_core.locations import DEFAULT_MODEL, DEMO_DATABASE as DEFAULT_DATA
+from chs_core.settings import DEFAULT_MODEL
+from chs_core.settings import DEMO_DATABASE as DEFAULT_DATA
 
 
 class UsageError(Exception):
@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _ensure_demo(path: Path) -> None:
     if path.resolve() == DEFAULT_DATA.resolve() and not path.exists():
-        from chs_core.demo import build_demo_database
+        from chs_core.demo.build import build_demo_database
 
         print(f"Building the demo database at {path} (first use, a few seconds)…", file=sys.stderr)
         build_demo_database(path)
@@ -88,7 +88,7 @@ def _model(args):
 
 
 def _as_of(args, ds) -> date:
-    from chs_core.periods import month_end
+    from chs_core.kpis.periods import month_end
     from chs_core.pipeline import completeness
 
     if args.as_of is None:
@@ -107,8 +107,8 @@ def _as_of(args, ds) -> date:
 
 
 def cmd_validate(args) -> int:
-    from chs_core.loading import open_dataset
-    from chs_core.validation import errors_only, validate_dataset
+    from chs_core.sources.loading import open_dataset
+    from chs_core.validation.checks import errors_only, validate_dataset
 
     _ensure_demo(args.data)
     ds = open_dataset(args.data)
@@ -146,9 +146,9 @@ def cmd_score(args) -> int:
 
 
 def cmd_kpis(args) -> int:
-    from chs_core.alerts import alert_dates, score_drops
-    from chs_core.executive import drop_alert_summary, executive_summary
-    from chs_core.periods import arr_frame, previous_period, resolve_period, month_end
+    from chs_core.kpis.executive import drop_alert_summary, executive_summary
+    from chs_core.kpis.periods import arr_frame, month_end, previous_period, resolve_period
+    from chs_core.outcomes.alerts import alert_dates, score_drops
     from chs_core.pipeline import completeness, end_month_for, score_dates
 
     ds, model = _open(args), _model(args)
@@ -172,9 +172,9 @@ def cmd_kpis(args) -> int:
 def cmd_backtest(args) -> int:
     from dataclasses import asdict
 
-    from chs_core.periods import arr_frame
+    from chs_core.kpis.periods import arr_frame
+    from chs_core.outcomes.tier_outcomes import flagged_loss_share, tier_outcomes
     from chs_core.pipeline import completeness, history_dates, score_dates
-    from chs_core.tier_outcomes import flagged_loss_share, tier_outcomes
 
     ds, model = _open(args), _model(args)
     as_of = _as_of(args, ds)
@@ -190,7 +190,7 @@ def cmd_backtest(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from chs_core.demo import DEMO_SEED, build_demo_database
+    from chs_core.demo.build import DEMO_SEED, build_demo_database
 
     path = build_demo_database(args.out, seed=DEMO_SEED if args.seed is None else args.seed)
     print(f"Wrote the demo database to {path}")

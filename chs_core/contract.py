@@ -85,7 +85,8 @@ TABLES: tuple[Table, ...] = (
         _c("account_id", "VARCHAR", True, "Account of the respondent."),
         _c("responded_at", "DATE", True, "Day of the answer."),
         _c("score", "BIGINT", True, "0-10 answer to 'how likely are you to recommend us?'."),
-        _c("respondent_role", "VARCHAR", False, "executive_sponsor, decision_maker, champion, admin or end_user; decision makers weigh more."),
+        _c("respondent_role", "VARCHAR", False, "executive_sponsor, decision_maker, champion, admin or end_user; "
+           "decision makers weigh more."),
     )),
     Table("contacts", False, ("contact_id",), "People at the customer the CSM works with.", (
         _c("contact_id", "VARCHAR", True, "Unique contact identifier."),

@@ -11,14 +11,14 @@ from pathlib import Path
 import pandas as pd
 
 from chs_core.errors import Problem
-from chs_core.loading import Dataset, open_dataset
-from chs_core.metric_catalog import SignalSettings
-from chs_core.metrics import compute_metrics, month_end_dates
+from chs_core.kpis.periods import CompletenessCheck, add_months, arr_frame, last_complete_month, month_end, month_start
+from chs_core.metrics.catalog import SignalSettings
+from chs_core.metrics.compute import compute_metrics, month_end_dates
 from chs_core.model import signal_settings
-from chs_core.model_schema import Model
-from chs_core.periods import CompletenessCheck, add_months, arr_frame, last_complete_month, month_end, month_start
-from chs_core.scoring import Scores, score_frame
-from chs_core.validation import require_valid
+from chs_core.model.schema import Model
+from chs_core.scoring.score import Scores, score_frame
+from chs_core.sources.loading import Dataset, open_dataset
+from chs_core.validation.checks import require_valid
 
 # Score history starts this many months after the first ARR month: 90-day windows and 3-month trends
 # need that much earlier data, and scores without it would look healthier than they are.

@@ -16,11 +16,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from chs_core.loading import open_dataset  # noqa: E402
 from chs_core.model import load_model, signal_settings  # noqa: E402
 from chs_core.pipeline import default_as_of, history_dates, metrics_with_accounts  # noqa: E402
-from chs_core.scoring import score_frame  # noqa: E402
-from chs_core.validation import validate_dataset  # noqa: E402
+from chs_core.scoring.score import score_frame  # noqa: E402
+from chs_core.sources.loading import open_dataset  # noqa: E402
+from chs_core.validation.checks import validate_dataset  # noqa: E402
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -75,7 +75,7 @@ def main() -> None:
     t, _ = timed(lambda: score_frame(one, changed), args.repeat)
     rows.append((f"rescore one date after a weight change ({len(one):,} accounts)", t))
     for command in (["score"], ["kpis"], ["backtest"]):
-        t, _ = timed(lambda: subprocess.run([sys.executable, "-m", "chs_core", *command, "--data", str(args.data)],
+        t, _ = timed(lambda command=command: subprocess.run([sys.executable, "-m", "chs_core", *command, "--data", str(args.data)],
                                             check=True, capture_output=True, cwd=REPO), args.repeat)
         rows.append((f"`python -m chs_core {command[0]}` end to end (process start included)", t))
     rows += app_timings(args.data)

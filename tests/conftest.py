@@ -13,7 +13,7 @@ DEMO_MONTHS = 15
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """A demo DuckDB (250 accounts, 15 months) built once per test session."""
-    from chs_core.demo import build_demo_database
+    from chs_core.demo.build import build_demo_database
 
     return build_demo_database(tmp_path_factory.mktemp("demo") / "demo.duckdb",
                                n_accounts=DEMO_ACCOUNTS, n_months=DEMO_MONTHS)

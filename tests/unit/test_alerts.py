@@ -3,8 +3,8 @@ from datetime import date
 
 import pandas as pd
 
-from chs_core.alerts import alert_dates, score_drops
-from chs_core.model_schema import Alert
+from chs_core.model.schema import Alert
+from chs_core.outcomes.alerts import alert_dates, score_drops
 
 T = date(2026, 10, 31)
 START = date(2026, 10, 17)  # 14 days earlier

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from chs_app import charts
+from chs_app.charts import executive as charts
 from chs_app.download import csv_bytes
 from chs_app.format import money, pct, pct_points
 

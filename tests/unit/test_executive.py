@@ -16,8 +16,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from chs_core.executive import BENCHMARKS, DEFINITIONS, executive_summary, scores_on
-from chs_core.periods import resolve_period
+from chs_core.kpis.executive import BENCHMARKS, DEFINITIONS, executive_summary, scores_on
+from chs_core.kpis.periods import resolve_period
 from tests.fixtures import SEGMENTS, six_accounts_arr
 
 TIERS = ["Thriving", "Healthy", "Neutral", "At risk", "Critical"]
@@ -190,7 +190,7 @@ def test_scores_on_picks_one_date():
 
 
 def test_health_history_by_hand():
-    from chs_core.executive import health_history
+    from chs_core.kpis.executive import health_history
 
     hist = pd.DataFrame({
         "account_id": ["A", "B", "C", "A", "B", "C"],

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 from chs_core.cli import main
-from chs_core.loading import open_dataset
 from chs_core.model import load_model
 from chs_core.pipeline import default_as_of, score_dates
-from chs_core.validation import errors_only, validate_dataset
+from chs_core.sources.loading import open_dataset
+from chs_core.validation.checks import errors_only, validate_dataset
 
 EXTERNAL = Path(__file__).resolve().parents[3] / "shared" / "external"
 TODAY = date(2026, 11, 23)

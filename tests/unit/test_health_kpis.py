@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from chs_core.health_kpis import breakdown, health_kpis
+from chs_core.kpis.health import breakdown, health_kpis
 
 TIERS = ["Thriving", "Healthy", "Neutral", "At risk", "Critical"]
 NAN = float("nan")

@@ -1,13 +1,13 @@
-"""chs_core is the pure-Python core: importing any of its modules must never pull in streamlit."""
+"""The layering holds: app_pages -> chs_app -> chs_core, chs_core never imports streamlit, and no import cycle."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
 
-import chs_core
-
 ROOT = Path(__file__).resolve().parents[2]
+LAYERS = {"app_pages": 0, "chs_app": 1, "chs_core": 2}  # a module may import only from its own layer or a lower one
 
 # Runs in a fresh interpreter, so nothing this test process already imported can hide an import.
 SCRIPT = """
@@ -22,16 +22,81 @@ print("STREAMLIT" if any(m == "streamlit" or m.startswith("streamlit.") for m in
 """
 
 
-def test_no_chs_core_module_imports_streamlit():
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=60)
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, at any depth (imports inside functions count too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def _project_modules() -> dict[str, Path]:
+    files = [p for top in LAYERS for p in (ROOT / top).rglob("*.py")]
+    return {_module_name(p): p for p in files if "__pycache__" not in p.parts}
+
+
+def test_every_chs_core_module_imports_without_streamlit():
+    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.split()
-    # every module was really imported, the ones named in the brief among them
-    expected = {p.stem for p in Path(chs_core.__file__).parent.glob("*.py")} - {"__init__", "__main__"}
-    assert {f"chs_core.{m}" for m in expected} <= set(lines[:-1])
-    for name in ("cli", "pipeline", "executive", "metrics", "scoring", "demo", "loading", "validation"):
+    on_disk = {m for m in _project_modules() if m.startswith("chs_core.") and m != "chs_core.__main__"}
+    assert on_disk <= set(lines[:-1])
+    for name in ("cli", "pipeline", "sources", "validation", "metrics", "model", "scoring", "kpis", "outcomes", "demo"):
         assert f"chs_core.{name}" in lines
     assert lines[-1] == "CLEAN"
+
+
+def test_layers_only_import_downwards():
+    wrong = []
+    for name, path in _project_modules().items():
+        layer = LAYERS[name.split(".")[0]]
+        for imported in _imports(path):
+            top = imported.split(".")[0]
+            if top in LAYERS and LAYERS[top] < layer:
+                wrong.append(f"{name} imports {imported}")
+            if top == "streamlit" and name.startswith("chs_core"):
+                wrong.append(f"{name} imports streamlit")
+    assert wrong == []
+
+
+def test_no_import_cycle_between_modules():
+    modules = _project_modules()
+    graph = {name: {i for i in _imports(path) if i in modules and i != name} for name, path in modules.items()}
+    # A package's __init__ re-exporting its own submodules is not a cycle; importing the package from inside it is.
+    for name in graph:
+        graph[name] = {i for i in graph[name] if not (name.startswith(i + ".") and modules[i].name == "__init__.py")}
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt):] + [nxt] if nxt in stack else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert cycles == []
+
+
+def test_no_module_over_300_lines():
+    long = {name: n for name, path in _project_modules().items() if (n := len(path.read_text().splitlines())) > 300}
+    assert long == {}
 
 
 def test_cli_entry_point_does_not_import_streamlit():

@@ -13,9 +13,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from chs_core.loading import dataset_from_frames
-from chs_core.metric_catalog import FLAG_SIGNALS, METRIC_NAMES, SignalSettings
-from chs_core.metrics import compute_metrics, month_end_dates
+from chs_core.metrics.catalog import FLAG_SIGNALS, METRIC_NAMES, SignalSettings
+from chs_core.metrics.compute import compute_metrics, month_end_dates
+from chs_core.sources.loading import dataset_from_frames
 
 T = date(2024, 6, 30)
 NAN = float("nan")

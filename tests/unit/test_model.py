@@ -8,9 +8,15 @@ import pytest
 import yaml
 
 from chs_core.errors import ModelError
-from chs_core.metric_catalog import METRIC_NAMES, SignalSettings
+from chs_core.metrics.catalog import METRIC_NAMES, SignalSettings
 from chs_core.model import (
-    NO_DATA_TIER, dump_model_yaml, load_model, model_to_dict, parse_model, save_model, signal_settings,
+    NO_DATA_TIER,
+    dump_model_yaml,
+    load_model,
+    model_to_dict,
+    parse_model,
+    save_model,
+    signal_settings,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

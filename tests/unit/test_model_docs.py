@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from chs_core.metric_catalog import FLAG_SIGNALS, METRIC_NAMES, SignalSettings
-from chs_core.model_overrides import OVERRIDE_METRIC_KEYS
-from chs_core.model_parse import NORM_KEYS, TOP_KEYS
-from chs_core.model_schema import DIRECTIONS, MISSING_RULES, OPS, SEVERITIES
+from chs_core.metrics.catalog import FLAG_SIGNALS, METRIC_NAMES, SignalSettings
+from chs_core.model.overrides import OVERRIDE_METRIC_KEYS
+from chs_core.model.parse import NORM_KEYS, TOP_KEYS
+from chs_core.model.schema import DIRECTIONS, MISSING_RULES, OPS, SEVERITIES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "model_reference.md"
 _ROW_NAME = re.compile(r"^\| `([^`]+)` \|", re.MULTILINE)

@@ -7,12 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chs_core.demo import generate_demo
-from chs_core.loading import dataset_from_frames
+from chs_core.demo.build import generate_demo
 from chs_core.model import load_model
-from chs_core.pipeline import (completeness, default_as_of, end_month_for, history_dates, metrics_with_accounts,
-                               score_dates)
-from chs_core.scoring import score_frame
+from chs_core.pipeline import completeness, default_as_of, end_month_for, history_dates, metrics_with_accounts, score_dates
+from chs_core.scoring.score import score_frame
+from chs_core.sources.loading import dataset_from_frames
 from tests.fixtures import six_accounts, six_accounts_arr
 
 T = date(2026, 7, 31)  # the demo below covers 2026-03 .. 2026-10

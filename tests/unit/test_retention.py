@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from chs_core.loading import dataset_from_frames
-from chs_core.periods import resolve_period
-from chs_core.retention import arr_movements, bridge_table, retention_kpis, retention_trend
+from chs_core.kpis.periods import resolve_period
+from chs_core.kpis.retention import arr_movements, bridge_table, retention_kpis, retention_trend
+from chs_core.sources.loading import dataset_from_frames
 
 Q1 = resolve_period("quarter", date(2026, 3, 1))  # start 2025-12-01, end 2026-03-01
 

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chs_core.metric_catalog import SIGNAL_NAMES
+from chs_core.metrics.catalog import SIGNAL_NAMES
 from chs_core.model import Normalisation, load_model, model_to_dict, parse_model
-from chs_core.normalise import normalise
-from chs_core.scoring import explain, score_frame
+from chs_core.scoring.normalise import normalise
+from chs_core.scoring.score import explain, score_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 TIERS = [

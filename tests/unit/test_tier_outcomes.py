@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from chs_core.loading import dataset_from_frames
-from chs_core.tier_outcomes import flagged_loss_share, judged_outcomes, tier_outcomes
+from chs_core.outcomes.tier_outcomes import flagged_loss_share, judged_outcomes, tier_outcomes
+from chs_core.sources.loading import dataset_from_frames
 
 TIERS = ["Thriving", "Healthy", "Neutral", "At risk", "Critical"]
 MONTHS = ["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01"]

@@ -1,0 +1,1 @@
+"""Figure builders: one module per page, plotly figures built from core frames (no Streamlit calls)."""

@@ -1,0 +1,137 @@
+"""Deterministic demo data: a realistic B2B SaaS customer base filling every contract table.
+
+A hidden monthly health process per account (AR(1) plus shocks such as champion
+departures, reorgs, budget cuts, outages and bad onboardings) drives renewals,
+contraction and churn; every observable table is drawn from the same health, so
+signals worsen one to three months before an account churns or cuts seats.
+See demo_world (latent process), demo_people (contacts, users), demo_usage,
+demo_signals (tickets, NPS, invoices) and demo_activities (CSM activities).
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from chs_core.contract import SEGMENTS, TABLES
+from chs_core.demo.activities import build_activities
+from chs_core.demo.people import assign_csms, build_people
+from chs_core.demo.support_and_billing import build_invoices, build_nps, build_tickets
+from chs_core.demo.usage import build_usage
+from chs_core.demo.world import World, simulate_world
+
+DEMO_SEED = 7
+DEMO_END = date(2026, 10, 31)
+DEMO_END_MONTH = date(2026, 10, 1)
+DEMO_MONTHS = 26
+
+INDUSTRIES = np.array(["Software", "Financial Services", "Healthcare", "Retail", "Manufacturing", "Education",
+                       "Media", "Logistics", "Professional Services"])
+INDUSTRY_SHARE = np.array([0.22, 0.14, 0.12, 0.11, 0.11, 0.08, 0.07, 0.07, 0.08])
+REGIONS = np.array(["NA", "EMEA", "APAC", "LATAM"])
+REGION_SHARE = np.array([0.45, 0.30, 0.15, 0.10])
+NAME_A = np.array(["Blue", "North", "Bright", "Silver", "Summit", "Red", "Green", "Iron", "Clear", "Swift",
+                   "Pine", "Harbor", "Nova", "Atlas", "Cedar", "Orbit", "Granite", "Lumen", "Vertex", "Maple"])
+NAME_B = np.array(["Harbor", "Peak", "Field", "Stone", "Wave", "Bridge", "River", "Forge", "Point", "Leaf",
+                   "Grid", "Path", "Works", "Labs", "Systems", "Logic", "Data", "Cloud", "Health", "Foods"])
+NAME_C = np.array(["Inc", "Ltd", "GmbH", "Group", "Co", "LLC", "SA", "Pty", "AB", "BV"])
+
+# Independent random streams per table, so changing one table's draws leaves the others as they were.
+_STREAMS = {"world": 1, "accounts": 2, "people": 3, "usage": 4, "tickets": 5, "nps": 6, "invoices": 7, "activities": 8}
+
+
+def _rng(seed: int, stream: str) -> np.random.Generator:
+    return np.random.default_rng([seed, _STREAMS[stream]])
+
+
+def _accounts(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> pd.DataFrame:
+    """accounts frame from the simulated world (licensed_seats = seats in the last paying month)."""
+    n = len(account_ids)
+    names = pd.Series(rng.choice(NAME_A, n)) + " " + rng.choice(NAME_B, n) + " " + rng.choice(NAME_C, n)
+    dup = names.duplicated()
+    names[dup] = names[dup] + " " + pd.Series(account_ids)[dup].str[-4:]  # keep display names unique
+    last_t = np.minimum(world.churn_t, world.n_months) - 1
+    return pd.DataFrame({
+        "account_id": account_ids,
+        "account_name": names.astype("str"),
+        "segment": np.array(SEGMENTS)[world.segment],
+        "industry": rng.choice(INDUSTRIES, n, p=INDUSTRY_SHARE),
+        "region": rng.choice(REGIONS, n, p=REGION_SHARE),
+        "csm": assign_csms(rng, world.segment),
+        "licensed_seats": world.seats[np.arange(n), last_t].astype(np.int64),
+        "renewal_date": pd.to_datetime(world.renewal_date),
+        "customer_since": pd.to_datetime(world.customer_since),
+    })
+
+
+def _arr_monthly(world: World, account_ids: np.ndarray) -> pd.DataFrame:
+    """arr_monthly frame: one row per paying account-month (no rows after churn)."""
+    acc, t = np.nonzero(world.active)
+    order = np.lexsort((t, acc))
+    acc, t = acc[order], t[order]
+    return pd.DataFrame({
+        "account_id": account_ids[acc],
+        "month": pd.to_datetime(world.month_starts[t]),
+        "arr": world.arr[acc, t].astype(float),
+        "seats": world.seats[acc, t].astype(np.int64),
+    })
+
+
+def simulate(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DEMO_END_MONTH,
+             n_months: int = DEMO_MONTHS) -> World:
+    """The latent world behind generate_demo (for tests and notebooks that want the hidden truth)."""
+    return simulate_world(_rng(seed, "world"), n_accounts, end_month.replace(day=1), n_months)
+
+
+def generate_demo(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DEMO_END_MONTH,
+                  n_months: int = DEMO_MONTHS) -> dict[str, pd.DataFrame]:
+    """One DataFrame per contract table (contract column names), covering n_months ending with end_month."""
+    world = simulate(seed, n_accounts, end_month, n_months)
+    account_ids = np.array([f"ACC-{i:05d}" for i in range(1, n_accounts + 1)])
+    contacts, slots = build_people(_rng(seed, "people"), world, account_ids)
+    frames = {
+        "accounts": _accounts(_rng(seed, "accounts"), world, account_ids),
+        "arr_monthly": _arr_monthly(world, account_ids),
+        "usage_events": build_usage(_rng(seed, "usage"), world, slots, account_ids),
+        "tickets": build_tickets(_rng(seed, "tickets"), world, account_ids),
+        "nps_responses": build_nps(_rng(seed, "nps"), world, account_ids, contacts, slots.contact_start_t),
+        "contacts": contacts,
+        "csm_activities": build_activities(_rng(seed, "activities"), world, account_ids),
+        "invoices": build_invoices(_rng(seed, "invoices"), world, account_ids),
+    }
+    for table in TABLES:  # each builder already emits the contract columns in order; no copy of big frames
+        assert list(frames[table.name].columns) == [c.name for c in table.columns], table.name
+    return {t.name: frames[t.name] for t in TABLES}
+
+
+def build_demo_database(path: Path, seed: int = DEMO_SEED, **kwargs) -> Path:
+    """Write the demo as a DuckDB file, one table per contract table typed as the contract says.
+
+    Written to a temporary file in the same folder and moved into place, so a
+    reader never sees a half-written database. kwargs go to generate_demo.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames = generate_demo(seed, **kwargs)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            for table in TABLES:
+                con.register("frame", frames[table.name])
+                cols = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in table.columns)
+                con.execute(f'CREATE TABLE "{table.name}" AS SELECT {cols} FROM frame')
+                con.unregister("frame")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return path

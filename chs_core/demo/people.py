@@ -1,0 +1,162 @@
+"""Demo people: CSMs, contacts and the user seats behind usage_events.
+
+Each account has a pool of user "slots" (one per seat it ever holds). The first
+slots belong to contacts (champion, admin, maybe the sponsor and a decision
+maker, a few end users), so contacts.user_id links to usage_events.user_id. When
+a contact leaves, their slot stops being used; a replacement gets a new user id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from chs_core.demo.world import World
+
+FIRST = np.array(["Olivia", "Liam", "Emma", "Noah", "Ava", "Lucas", "Mia", "Mateo", "Sofia", "Arjun", "Priya",
+                  "Chen", "Yuki", "Hannah", "Jonas", "Amara", "Diego", "Fatima", "Tom", "Ingrid", "Kwame",
+                  "Laura", "Marco", "Nina", "Omar", "Paula", "Ravi", "Sara", "Tariq", "Elena"])
+LAST = np.array(["Smith", "Garcia", "Nguyen", "Müller", "Rossi", "Kim", "Patel", "Silva", "Johnson", "Brown",
+                 "Dubois", "Kowalski", "Tanaka", "Okafor", "Larsen", "Haddad", "Martin", "Lopez", "Singh",
+                 "Wang", "Fischer", "Novak", "Costa", "Ahmed", "Walsh", "Berg", "Ito", "Moreau", "Reyes", "Clarke"])
+# Twelve CSMs: books are assigned per segment, so Enterprise CSMs own few large accounts.
+CSMS_BY_SEGMENT = (
+    ("Jordan Blake", "Priya Raman", "Marcus Lee", "Sofia Alvarez", "Ethan Cole"),  # SMB
+    ("Hannah Okafor", "Daniel Weiss", "Mei Tanaka", "Lucas Moreau"),  # Mid-Market
+    ("Rachel Stein", "Omar Haddad", "Claire Dubois"),  # Enterprise
+)
+
+# Fixed slot layout inside each account's user pool.
+SLOT_CHAMPION, SLOT_ADMIN, SLOT_SPONSOR, SLOT_DM, SLOT_END_USER = 0, 1, 2, 3, 4
+END_USER_CONTACTS = np.array([1, 2, 3])  # by segment
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Per-slot user state: global slot index = offset[account] + local slot."""
+
+    offset: np.ndarray  # int [N]
+    rank: np.ndarray  # float [slots]: lower = more engaged (active when rank + jitter < active ratio)
+    left_t: np.ndarray  # int [slots]: month the occupant left (large when never)
+    repl_t: np.ndarray  # int [slots]: month a replacement starts using the slot (large when never)
+    user_ids: np.ndarray  # str [2 * slots]: user id of code slot * 2 + generation
+    contact_start_t: np.ndarray  # int per contacts row: first month the contact is there (replacements join late)
+
+
+def random_names(rng: np.random.Generator, n: int) -> np.ndarray:
+    return np.char.add(np.char.add(rng.choice(FIRST, n), " "), rng.choice(LAST, n))
+
+
+def assign_csms(rng: np.random.Generator, segment: np.ndarray) -> np.ndarray:
+    """CSM per account, drawn from the CSMs of its segment with uneven book sizes."""
+    out = np.empty(len(segment), dtype=object)
+    for seg, names in enumerate(CSMS_BY_SEGMENT):
+        idx = np.flatnonzero(segment == seg)
+        weights = np.linspace(1.3, 0.7, len(names))
+        out[idx] = rng.choice(np.array(names), size=len(idx), p=weights / weights.sum())
+    return out.astype(str)
+
+
+def _month_day(rng: np.random.Generator, world: World, t: np.ndarray) -> np.ndarray:
+    """A random day inside each given window month."""
+    start = world.month_starts[t]
+    days = (world.month_starts[t + 1] - start).astype(np.int64)
+    return start + np.floor(rng.random(len(t)) * days).astype("timedelta64[D]")
+
+
+def build_people(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> tuple[pd.DataFrame, Slots]:
+    """Contacts frame (contract columns) and the slot table used to draw usage."""
+    n, T = world.active.shape
+    never = 10 * T
+    pool = np.maximum(world.seats.max(axis=1), 5)
+    offset = np.concatenate([[0], np.cumsum(pool)[:-1]])
+    n_slots = int(pool.sum())
+    rank = rng.random(n_slots)
+    rank[offset + SLOT_CHAMPION] = 0.02
+    rank[offset + SLOT_ADMIN] = 0.06
+    rank[offset + SLOT_SPONSOR] = rng.uniform(0.45, 1.0, n)  # sponsors log in only while things go well
+    rank[offset + SLOT_DM] = rng.uniform(0.15, 0.8, n)
+    left_t = np.full(n_slots, never)
+    repl_t = np.full(n_slots, never)
+    end_t = np.minimum(world.churn_t, T)  # first month with no relationship left to observe
+
+    acc, role, slot, champ, gen, left, joined = [], [], [], [], [], [], []
+
+    def add(a, r, s, c, g, lt, jt=None):
+        acc.append(a)
+        role.append(np.full(len(a), r))
+        slot.append(s)
+        champ.append(c)
+        gen.append(g)
+        left.append(lt)
+        joined.append(np.full(len(a), -1) if jt is None else jt)
+
+    all_acc = np.arange(n)
+    def first_shock(m):
+        return np.where(m.any(axis=1), m.argmax(axis=1), never)
+    champ_t = first_shock(world.shocks["champion_left"])
+    admin_t = first_shock(world.shocks["admin_left"])
+    reorg_t = first_shock(world.shocks["reorg"])
+    sponsor_leaves = (reorg_t < never) & (rng.random(n) < 0.5)
+    sponsor_logs = rng.random(n) < 0.55
+    dm_logs = rng.random(n) < 0.7
+    # Background departures with no health effect: noise a good score must see past.
+    def drift():
+        return np.where(rng.random(n) < 0.08, rng.integers(0, T, n), never)
+
+    add(all_acc, "champion", np.full(n, SLOT_CHAMPION), np.ones(n, bool), np.zeros(n, int), champ_t)
+    add(all_acc, "admin", np.full(n, SLOT_ADMIN), np.zeros(n, bool), np.zeros(n, int), admin_t)
+    add(all_acc, "executive_sponsor", np.where(sponsor_logs, SLOT_SPONSOR, -1), np.zeros(n, bool),
+        np.zeros(n, int), np.where(sponsor_leaves, reorg_t, never))
+    dm_champ = rng.random(n) < 0.1
+    add(all_acc, "decision_maker", np.where(dm_logs, SLOT_DM, -1), dm_champ, np.zeros(n, int), drift())
+    big = np.flatnonzero(world.segment > 0)
+    add(big, "decision_maker", np.full(len(big), -1), np.zeros(len(big), bool), np.zeros(len(big), int),
+        drift()[big])
+    k = END_USER_CONTACTS[world.segment]
+    eu_acc = np.repeat(all_acc, k)
+    eu_slot = SLOT_END_USER + np.arange(len(eu_acc)) - np.repeat(np.cumsum(k) - k, k)
+    eu_left = np.where(rng.random(len(eu_acc)) < 0.1, rng.integers(0, T, len(eu_acc)), never)
+    add(eu_acc, "end_user", eu_slot, np.zeros(len(eu_acc), bool), np.zeros(len(eu_acc), int), eu_left)
+
+    # Replacements: a new champion for most accounts that stay, a new admin always.
+    for t_left, s, r, c, p in ((champ_t, SLOT_CHAMPION, "champion", True, 0.7), (admin_t, SLOT_ADMIN, "admin", False, 1.0)):
+        start = t_left + rng.integers(1, 3, n)
+        rep = (t_left < never) & (start < end_t) & (rng.random(n) < p)
+        ra = np.flatnonzero(rep)
+        add(ra, r, np.full(len(ra), s), np.full(len(ra), c), np.ones(len(ra), int), np.full(len(ra), never), start[ra])
+        repl_t[offset[ra] + s] = start[ra]
+
+    acc, role, slot, champ, gen, left, joined = map(np.concatenate, (acc, role, slot, champ, gen, left, joined))
+    left = np.where(left < end_t[acc], left, never)  # nobody is seen leaving after the account is gone
+    has_slot = slot >= 0
+    g = offset[acc[has_slot]] + slot[has_slot]
+    first_gen = gen[has_slot] == 0
+    left_t[g[first_gen]] = np.minimum(left_t[g[first_gen]], left[has_slot][first_gen])
+
+    user_ids = _user_ids(account_ids, pool)
+    code = np.where(has_slot, (offset[acc] + np.maximum(slot, 0)) * 2 + gen, 0)
+    left_date = np.where(left < never, _month_day(rng, world, np.minimum(left, T - 1)), np.datetime64("NaT"))
+    order = np.lexsort((gen, slot, acc))
+    contacts = pd.DataFrame({
+        "contact_id": [f"C{i:06d}" for i in range(1, len(acc) + 1)],
+        "account_id": account_ids[acc[order]],
+        "contact_name": random_names(rng, len(acc)),
+        "role": role[order],
+        "is_champion": champ[order],
+        "user_id": pd.Series(np.where(has_slot, user_ids[code], None)[order], dtype="str"),
+        "left_date": pd.to_datetime(left_date[order]),
+    })
+    return contacts, Slots(offset, rank, left_t, repl_t, user_ids, joined[order])
+
+
+def _user_ids(account_ids: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """User id per code (slot * 2 + generation): '<account>-U0007', replacements end in 'R'."""
+    acc = np.repeat(account_ids, pool)
+    local = np.arange(len(acc)) - np.repeat(np.cumsum(pool) - pool, pool) + 1
+    base = pd.Series(acc, dtype="str") + "-U" + pd.Series(local).astype("str").str.zfill(4)
+    out = np.empty(2 * len(acc), dtype=object)
+    out[0::2] = base.to_numpy(dtype=object)
+    out[1::2] = (base + "R").to_numpy(dtype=object)
+    return out

@@ -1,0 +1,1 @@
+"""KPIs: reporting periods, retention (GRR, NRR, logo, expansion), health KPIs, benchmarks, the executive summary."""
