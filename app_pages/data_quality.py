@@ -7,7 +7,7 @@ from chs_core.contract import TABLES
 
 st.title("Data quality")
 path = sources.data_path()
-source = data.checked_source(data.current_source_key())
+source = data.checked_source(data.current_source())
 st.caption(f"Source: `{path}` · set `{sources.DATA_ENV}` to a folder of CSV/Parquet files or a .duckdb file to use your own data.")
 
 errors = source.errors

@@ -7,8 +7,10 @@ from chs_core.kpis.executive import executive_summary, health_history, scores_on
 from chs_core.kpis.periods import month_end, resolve_period
 from chs_core.outcomes.alerts import alert_dates, score_drops
 from chs_core.outcomes.tier_outcomes import flag_quality_of, judged_outcomes, tier_outcomes_of
+from chs_core.selection import only_accounts
+from chs_core.settings import setting
 
-HORIZON_MONTHS = 3  # "churned or contracted within 90 days"
+HORIZON_MONTHS = setting("backtest_horizon_months")  # "churned or contracted within 90 days"
 
 st.title("Executive overview")
 source = guards.source_or_stop()
@@ -36,23 +38,19 @@ if period.start < months[0]:
     st.warning(f"The data starts in {months[0]:%b %Y}, so {period.label} has no starting cohort: pick a later end "
                "month or a shorter period.", icon=":material/history:")
 
-history = data.scored_history(source.key, model, month_end(max(end_month, check.end_month)))
-tier_order = [t.name for t in model.tiers]
+history = data.scored_history(data.current_source(), model, month_end(max(end_month, check.end_month)))
+tier_order = model.tier_names()
 summary = executive_summary(source.arr, history, period, tier_order, ids)
+history = only_accounts(history, ids)
 scores_now = scores_on(history, summary.health_as_of)
-if ids is not None:
-    scores_now = scores_now[scores_now["account_id"].isin(set(ids))]
-    history = history[history["account_id"].isin(set(ids))]
 
 sections.kpi_cards(summary)
 sections.definitions(summary.retention)
 st.divider()
 sections.bridge(source.arr, source.accounts, summary, ids)
 st.divider()
-alert_scores = data.scores_at(source.key, model, tuple(alert_dates(summary.health_as_of, model.alert)))
-fired = score_drops(alert_scores, summary.health_as_of, model.alert)
-if ids is not None:
-    fired = fired[fired["account_id"].isin(set(ids))]
+alert_scores = data.scores_at(data.current_source(), model, tuple(alert_dates(summary.health_as_of, model.alert)))
+fired = only_accounts(score_drops(alert_scores, summary.health_as_of, model.alert), ids)
 sections.distribution(scores_now, summary, model, fired)
 st.divider()
 judged = judged_outcomes(history, source.arr, HORIZON_MONTHS, check.end_month)

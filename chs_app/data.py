@@ -1,11 +1,11 @@
 """Cached loaders shared by every page: one cache per stage, keyed on small values.
 
-Stages: source (path + mtime) -> checked tables -> metrics history (source, signals)
--> scored history (source, model). Moving a weight re-runs only the last stage.
+Stages: source (location + the Source's key, which changes with any file) -> checked data
+-> metrics history (source, signals) -> scored history (source, model). Moving a weight
+re-runs only the last stage.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -13,42 +13,16 @@ import pandas as pd
 import streamlit as st
 
 from chs_app import sources
-from chs_core.errors import DataError, ModelError, Problem
-from chs_core.kpis.periods import CompletenessCheck, arr_frame, data_months, last_complete_month, month_end
+from chs_core.errors import DataError, ModelError
 from chs_core.metrics.catalog import SignalSettings
-from chs_core.model import Model, load_model, signal_settings
-from chs_core.pipeline import accounts_frame, history_dates, metrics_with_accounts, score_dates
+from chs_core.model import Model, load_model
+from chs_core.pipeline import CheckedSource, check_source, history_dates, metrics_with_accounts, score_dates
 from chs_core.scoring.score import score_frame
-from chs_core.sources.loading import open_dataset
-from chs_core.validation.checks import errors_only, validate_dataset
+from chs_core.settings import setting
+from chs_core.sources import source_for
 
-SourceKey = tuple[str, float]
-
-
-@dataclass(frozen=True)
-class CheckedSource:
-    """What the pages need from a data source before any scoring."""
-
-    key: SourceKey
-    problems: tuple[Problem, ...]
-    tables: dict[str, int]  # supplied table -> rows
-    accounts: pd.DataFrame | None  # None when the source has errors
-    arr: pd.DataFrame | None
-    completeness: CompletenessCheck | None
-    months: tuple[date, ...]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return errors_only(list(self.problems))
-
-    @property
-    def usable(self) -> bool:
-        return not self.errors
-
-    @property
-    def as_of(self) -> date | None:
-        """Default as-of date: the end of the last complete month."""
-        return month_end(self.completeness.end_month) if self.completeness and self.completeness.end_month else None
+# (location, key): the key changes whenever the source would read differently, so caches never serve stale data.
+SourceRef = tuple[str, str]
 
 
 @st.cache_resource(show_spinner="Building the demo data (first run only, about 15 seconds)…")
@@ -58,29 +32,19 @@ def _build_demo(path: str) -> str:
     return str(build_demo_database(Path(path)))
 
 
-def current_source_key() -> SourceKey:
+def current_source() -> SourceRef:
     path = sources.data_path()
     if sources.is_demo(path) and not path.exists():
         _build_demo(str(path))
-    return sources.source_key(path)
+    try:
+        return (str(path), source_for(path).key)
+    except DataError:
+        return (str(path), f"missing:{path}")
 
 
-@st.cache_data(show_spinner="Checking the data…", max_entries=4)
-def checked_source(key: SourceKey) -> CheckedSource:
-    try:
-        ds = open_dataset(key[0])
-    except DataError as exc:
-        return CheckedSource(key, tuple(exc.problems), {}, None, None, None, ())
-    try:
-        problems = tuple(validate_dataset(ds))
-        tables = ds.row_counts()
-        if errors_only(list(problems)):
-            return CheckedSource(key, problems, tables, None, None, None, ())
-        arr = arr_frame(ds)
-        return CheckedSource(key, problems, tables, accounts_frame(ds), arr, last_complete_month(arr),
-                             tuple(data_months(arr)))
-    finally:
-        ds.close()
+@st.cache_data(show_spinner="Checking the data…", max_entries=setting("cache_entries_sources"))
+def checked_source(ref: SourceRef) -> CheckedSource:
+    return check_source(ref[0])
 
 
 @st.cache_data(show_spinner="Loading the model…", max_entries=4)
@@ -96,29 +60,25 @@ def current_model() -> Model:
     return _model(str(path), path.stat().st_mtime)
 
 
-@st.cache_data(show_spinner="Computing metrics for every month of history (point in time)…", max_entries=4)
-def metrics_history(key: SourceKey, settings: SignalSettings, last: date) -> pd.DataFrame:
-    ds = open_dataset(key[0])
-    try:
-        return metrics_with_accounts(ds, history_dates(ds, last), settings)
-    finally:
-        ds.close()
+@st.cache_data(show_spinner="Computing metrics for every month of history (point in time)…",
+               max_entries=setting("cache_entries_sources"))
+def metrics_history(ref: SourceRef, settings: SignalSettings, as_of: date) -> pd.DataFrame:
+    arr = checked_source(ref).arr
+    with source_for(ref[0]).open() as ds:
+        return metrics_with_accounts(ds, history_dates(arr, as_of), settings)
 
 
-@st.cache_data(show_spinner="Scoring…", max_entries=16)
-def scored_history(key: SourceKey, model: Model, last: date) -> pd.DataFrame:
-    """Scores at every month end up to `last` (tier as plain text for easy filtering)."""
-    return _for_pages(score_frame(metrics_history(key, signal_settings(model), last), model).frame)
+@st.cache_data(show_spinner="Scoring…", max_entries=setting("cache_entries_scores"))
+def scored_history(ref: SourceRef, model: Model, as_of: date) -> pd.DataFrame:
+    """Scores at every month end up to `as_of` (tier as plain text for easy filtering)."""
+    return _for_pages(score_frame(metrics_history(ref, model.signals, as_of), model).frame)
 
 
-@st.cache_data(show_spinner="Scoring…", max_entries=16)
-def scores_at(key: SourceKey, model: Model, dates: tuple[date, ...]) -> pd.DataFrame:
+@st.cache_data(show_spinner="Scoring…", max_entries=setting("cache_entries_scores"))
+def scores_at(ref: SourceRef, model: Model, dates: tuple[date, ...]) -> pd.DataFrame:
     """Scores at a few arbitrary dates (e.g. the two ends of the score-drop alert window)."""
-    ds = open_dataset(key[0])
-    try:
+    with source_for(ref[0]).open() as ds:
         return _for_pages(score_dates(ds, model, list(dates)).frame)
-    finally:
-        ds.close()
 
 
 def _for_pages(frame: pd.DataFrame) -> pd.DataFrame:

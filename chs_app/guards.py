@@ -6,10 +6,11 @@ import streamlit as st
 from chs_app import data, sources
 from chs_core.errors import ModelError
 from chs_core.model import Model
+from chs_core.pipeline import CheckedSource
 
 
-def source_or_stop() -> data.CheckedSource:
-    source = data.checked_source(data.current_source_key())
+def source_or_stop() -> CheckedSource:
+    source = data.checked_source(data.current_source())
     if not source.usable:
         listed = "\n".join(f"- {problem}" for problem in source.errors[:10])
         more = f"\n\n…and {len(source.errors) - 10} more." if len(source.errors) > 10 else ""

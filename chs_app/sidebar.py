@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from chs_app import sources, state
-from chs_app.data import checked_source, current_source_key
+from chs_app.data import checked_source, current_source
+from chs_core.selection import selected_account_ids
 
 FILTERS = ((state.FILTER_SEGMENT, "segment", "Segment"), (state.FILTER_REGION, "region", "Region"),
            (state.FILTER_CSM, "csm", "CSM"))
@@ -18,9 +19,9 @@ def _options(accounts: pd.DataFrame, column: str) -> list[str]:
 def render_sidebar() -> None:
     with st.sidebar:
         path = sources.data_path()
-        source = checked_source(current_source_key())
+        source = checked_source(current_source())
         name = "Demo data (synthetic)" if sources.is_demo(path) else path.name
-        st.caption(f"**Data:** {name}" + (f" · through {source.as_of:%d %b %Y}" if source.as_of else ""))
+        st.caption(f"**Data:** {name}" + (f" · through {source.default_as_of:%d %b %Y}" if source.default_as_of else ""))
         if not source.usable:
             st.error(f"The data has {len(source.errors)} problem(s). See **Data quality**.", icon=":material/error:")
             return
@@ -43,13 +44,7 @@ def active_filters() -> dict[str, list[str]]:
 
 def filtered_account_ids(accounts: pd.DataFrame) -> list[str] | None:
     """Account ids passing the sidebar filters; None when no filter is set (everyone)."""
-    chosen = active_filters()
-    if not chosen:
-        return None
-    mask = pd.Series(True, index=accounts.index)
-    for column, values in chosen.items():
-        mask &= accounts[column].astype(str).isin(values)
-    return accounts.loc[mask, "account_id"].tolist()
+    return selected_account_ids(accounts, active_filters())
 
 
 def filter_summary() -> str:

@@ -31,6 +31,10 @@ class Table:
     def required_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
 
 def _c(name: str, type_: str, required: bool, meaning: str) -> Column:
     return Column(name, type_, required, meaning)
@@ -118,3 +122,16 @@ TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
 def table(name: str) -> Table:
     return TABLES_BY_NAME[name]
+
+
+def contract_markdown() -> str:
+    """The contract as Markdown (for the README and `python -m chs_core contract`)."""
+    lines = []
+    for table in TABLES:
+        need = "required" if table.required else "optional"
+        key = f" Key: {', '.join(table.key)}." if table.key else ""
+        lines += [f"#### `{table.name}` ({need})", "", f"{table.meaning}{key}", "",
+                  "| column | type | required | meaning |", "|---|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type} | {'yes' if c.required else 'no'} | {c.meaning} |" for c in table.columns]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,57 +1,103 @@
-"""The scoring pipeline shared by the CLI and the app: data source -> metrics -> scores.
+"""The pipeline shared by the CLI and the app: source -> checked data -> metrics -> scores.
 
 Stages are separate functions so the app can cache each one on its own key:
 metrics depend on the data and the model's `signals:` only, scores on the model too.
+`check_source` is the one place that opens, validates and reads the default as-of date.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from chs_core.errors import Problem
-from chs_core.kpis.periods import CompletenessCheck, add_months, arr_frame, last_complete_month, month_end, month_start
+from chs_core.errors import DataError, Problem
+from chs_core.kpis.periods import CompletenessCheck, add_months, arr_frame, data_months, last_complete_month, month_end, month_start
 from chs_core.metrics.catalog import SignalSettings
 from chs_core.metrics.compute import compute_metrics, month_end_dates
-from chs_core.model import signal_settings
-from chs_core.model.schema import Model
+from chs_core.model import Model
 from chs_core.scoring.score import Scores, score_frame
-from chs_core.sources.loading import Dataset, open_dataset
-from chs_core.validation.checks import require_valid
+from chs_core.settings import setting
+from chs_core.sources import Dataset, Source, source_for
+from chs_core.validation import errors_only, validate_dataset
 
-# Score history starts this many months after the first ARR month: 90-day windows and 3-month trends
-# need that much earlier data, and scores without it would look healthier than they are.
-WARM_UP_MONTHS = 3
 ACCOUNT_COLUMNS = ("account_id", "account_name", "segment", "industry", "region", "csm", "renewal_date")
 
 
-def open_checked(path: str | Path, today: date | None = None) -> tuple[Dataset, list[Problem]]:
-    """Open and validate a source; raise DataError listing every error, else return it with its warnings."""
-    ds = open_dataset(path)
+@dataclass(frozen=True)
+class CheckedSource:
+    """What every view needs from a data source before any scoring: problems, accounts, clean ARR, the as-of default."""
+
+    key: str
+    label: str
+    problems: tuple[Problem, ...]
+    tables: dict[str, int]  # supplied table -> rows
+    accounts: pd.DataFrame | None  # None when the source has errors
+    arr: pd.DataFrame | None  # arr_frame: clean monthly ARR
+    completeness: CompletenessCheck | None
+    months: tuple[date, ...]  # months present in arr_monthly
+    opened: bool = True  # False when the source itself could not be opened (missing path, unreadable database)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors_only(list(self.problems))
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def usable(self) -> bool:
+        return not self.errors
+
+    @property
+    def default_as_of(self) -> date | None:
+        """The end of the last complete month (a partial last month is skipped)."""
+        if self.completeness is None or self.completeness.end_month is None:
+            return None
+        return month_end(self.completeness.end_month)
+
+
+def _inspect(ds: Dataset, source: Source, today: date | None) -> CheckedSource:
+    problems = tuple(validate_dataset(ds, today))
+    tables = ds.row_counts()
+    if errors_only(list(problems)):
+        return CheckedSource(source.key, source.label, problems, tables, None, None, None, ())
+    arr = arr_frame(ds)
+    return CheckedSource(source.key, source.label, problems, tables, accounts_frame(ds), arr,
+                         last_complete_month(arr), tuple(data_months(arr)))
+
+
+def check_source(location: str | Path | Source, today: date | None = None) -> CheckedSource:
+    """Open and validate a source and read what every view needs, then close it; bad data gives problems, not errors."""
     try:
-        warnings = require_valid(ds, today)
+        source = source_for(location)
+        ds = source.open()
+    except DataError as exc:
+        return CheckedSource(str(location), str(location), tuple(exc.problems), {}, None, None, None, (), opened=False)
+    with ds:
+        return _inspect(ds, source, today)
+
+
+def open_checked(location: str | Path | Source, today: date | None = None) -> tuple[Dataset, CheckedSource]:
+    """Open and validate a source and keep it open for metrics; raise DataError listing every error."""
+    source = source_for(location)
+    ds = source.open()
+    try:
+        checked = _inspect(ds, source, today)
     except Exception:
         ds.close()
         raise
-    return ds, warnings
+    if not checked.usable:
+        ds.close()
+        raise DataError(list(checked.problems))
+    return ds, checked
 
 
 def accounts_frame(ds: Dataset) -> pd.DataFrame:
     """Account attributes used for display, filters and segment overrides."""
-    return ds.df(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM accounts ORDER BY account_id")
-
-
-def completeness(ds: Dataset) -> CompletenessCheck:
-    return last_complete_month(arr_frame(ds))
-
-
-def default_as_of(ds: Dataset) -> date:
-    """Last day of the last complete month of ARR data (a partial last month is skipped)."""
-    check = completeness(ds)
-    if check.end_month is None:
-        raise ValueError("arr_monthly has no rows")
-    return month_end(check.end_month)
+    return ds.table("accounts", ACCOUNT_COLUMNS, order_by=("account_id",))
 
 
 def end_month_for(as_of: date) -> date:
@@ -59,16 +105,16 @@ def end_month_for(as_of: date) -> date:
     return add_months(month_start(as_of + timedelta(days=1)), -1)
 
 
-def history_dates(ds: Dataset, last: date) -> list[date]:
-    """Month ends from WARM_UP_MONTHS after the first ARR month to `last` (the dates of the score history).
+def history_dates(arr: pd.DataFrame, as_of: date) -> list[date]:
+    """Month ends from warm_up_months after the first ARR month to `as_of` (the dates of the score history).
 
-    `last` itself is always included, so a short data set still gets its latest scores.
+    `as_of` itself is always included, so a short data set still gets its latest scores.
     """
-    first = ds.con.execute("SELECT min(month) FROM arr_monthly").fetchone()[0]
-    if first is None:
+    if arr.empty:
         return []
-    dates = month_end_dates(add_months(month_start(first), WARM_UP_MONTHS), last)
-    return dates if dates and dates[-1] == last else dates + [last]
+    first = month_start(arr["month"].min())
+    dates = month_end_dates(add_months(first, setting("warm_up_months")), as_of)
+    return dates if dates and dates[-1] == as_of else dates + [as_of]
 
 
 def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings) -> pd.DataFrame:
@@ -79,4 +125,4 @@ def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: Signal
 
 def score_dates(ds: Dataset, model: Model, as_of_dates: list[date]) -> Scores:
     """Score every customer at each date, point in time."""
-    return score_frame(metrics_with_accounts(ds, as_of_dates, signal_settings(model)), model)
+    return score_frame(metrics_with_accounts(ds, as_of_dates, model.signals), model)

@@ -1,6 +1,62 @@
-"""Where the bundled files live: the demo database and the default model (shared by the CLI and the app)."""
+"""Settings that are not part of model.yaml: one table, each with its default and a help text.
+
+model.yaml holds what a team tunes about its score; these are how the product
+computes and judges it. docs/settings.md lists them (a test keeps it in step),
+and a value can be overridden with the environment variable CHS_<NAME in capitals>.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_DATABASE = REPO_ROOT / "data" / "demo.duckdb"  # generated on first use, never committed
 DEFAULT_MODEL = REPO_ROOT / "model.yaml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("backtest_horizon_months", 3,
+            "Months after each as-of date in which churn or contraction is looked for when judging scores "
+            "(3 = 'within 90 days')."),
+    Setting("warm_up_months", 3,
+            "The score history starts this many months after the first ARR month: 90-day windows and 3-month "
+            "trends need that much earlier data, and scores without it would look healthier than they are."),
+    Setting("partial_month_ratio", 0.8,
+            "The last ARR month counts as incomplete when fewer than this share of the previous month's paying "
+            "accounts appear in it (real churn never removes a fifth of a book in a month)."),
+    Setting("target_recall", 0.70,
+            "Model-quality target: share of churners flagged at risk beforehand (practitioners aim above 70%)."),
+    Setting("target_false_alert_share", 0.20,
+            "Model-quality target: share of at-risk alerts on accounts that did not churn, 1 - precision "
+            "(practitioners aim below 20%)."),
+    Setting("small_cohort_accounts", 20,
+            "A KPI computed over fewer starting accounts than this carries a small-sample note."),
+    Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
+    Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
+    Setting("data_env", "CHS_DATA",
+            "Environment variable naming the data source the app opens (a folder or a .duckdb file)."),
+    Setting("model_env", "CHS_MODEL", "Environment variable naming the model.yaml the app uses."),
+)
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str):
+    """The value in force: CHS_<NAME> from the environment when set (cast to the default's type), else the default."""
+    spec = SETTINGS_BY_NAME[name]
+    raw = os.environ.get(f"CHS_{name.upper()}")
+    if raw is None or raw == "":
+        return spec.default
+    kind = type(spec.default)
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"CHS_{name.upper()}={raw!r} is not a {kind.__name__}; unset it or give a "
+                         f"{kind.__name__} such as {spec.default!r}") from None

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from chs_app.format import money, pct
+from chs_core.kpis.retention import RetentionKpis, bridge_amounts
 
 FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
 GREY = "#64748b"
@@ -27,14 +28,16 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 360) -> go.F
     return fig
 
 
-def bridge_figure(start: float, churn: float, contraction: float, expansion: float, new: float, end: float,
-                  start_label: str = "Start ARR", end_label: str = "End ARR") -> go.Figure:
+def bridge_figure(kpis: RetentionKpis, start_label: str = "Start ARR", end_label: str = "End ARR") -> go.Figure:
     """ARR waterfall: start − churn − contraction + expansion + new = end (the bars add up by construction)."""
-    labels = [start_label, "Churn", "Contraction", "Expansion", "New business", end_label]
-    values = [start, -churn, -contraction, expansion, new, end]
+    steps = bridge_amounts(kpis)
+    labels = [{"start_arr": start_label, "end_arr": end_label}.get(s.key, s.label) for s, _, _ in steps]
+    values = [amount * (s.sign or 1) for s, amount, _ in steps]
+    signs = {-1: "−", 0: "", 1: "+"}
+    start, churn, contraction, expansion, new, end = (amount for _, amount, _ in steps)
     fig = go.Figure(go.Waterfall(
-        x=labels, y=values, measure=["absolute", "relative", "relative", "relative", "relative", "total"],
-        text=[money(start), "−" + money(churn), "−" + money(contraction), "+" + money(expansion), "+" + money(new), money(end)],
+        x=labels, y=values, measure=[s.measure for s, _, _ in steps],
+        text=[signs[s.sign] + money(amount) for s, amount, _ in steps],
         textposition="outside", cliponaxis=False,
         decreasing=dict(marker=dict(color=LOSS)), increasing=dict(marker=dict(color=GAIN)),
         totals=dict(marker=dict(color=NEUTRAL)), connector=dict(line=dict(color="#94a3b8", width=1)),

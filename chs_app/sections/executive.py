@@ -10,10 +10,11 @@ from chs_app import state
 from chs_app.charts import executive as charts
 from chs_app.download import csv_bytes
 from chs_app.format import money, money_full, pct, pct_points, score, signed_money
-from chs_core.kpis.executive import BENCHMARKS, DEFINITIONS, ExecutiveSummary
+from chs_core.kpis.benchmarks import BENCHMARKS, benchmark_verdict, quality_targets
+from chs_core.kpis.executive import DEFINITIONS, ExecutiveSummary
 from chs_core.kpis.health import HealthKpis, breakdown
 from chs_core.kpis.periods import month_end
-from chs_core.kpis.retention import RetentionKpis, arr_movements, retention_trend
+from chs_core.kpis.retention import RetentionKpis, arr_movements, bridge_amounts, retention_trend
 from chs_core.model import Model
 from chs_core.outcomes.tier_outcomes import FlagQuality
 
@@ -23,16 +24,15 @@ MOVEMENT_LABELS = {"churn": "Churn", "contraction": "Contraction", "expansion": 
 
 
 def _benchmark_text(key: str, value: float | None, as_pct: bool = True) -> str:
-    low, high = BENCHMARKS[key]
-    fmt = (lambda v: f"{v * 100:.0f}%") if as_pct else (lambda v: f"{v:.0f}")
-    band = f"< {fmt(high)}" if low is None else f"{fmt(low)}–{fmt(high)}"
-    if value is None:
-        verdict = ""
-    elif (low is not None and value < low) or (high is not None and value > high and key != "nrr"):
-        verdict = " · :red[outside]" if key != "expansion_rate" or value < low else " · :green[above]"
-    else:
-        verdict = " · :green[within]"
-    return f"Benchmark {band}{verdict}"
+    band = BENCHMARKS[key]
+
+    def fmt(v: float) -> str:
+        return f"{v * 100:.0f}%" if as_pct else f"{v:.0f}"
+
+    text = f"< {fmt(band.high)}" if band.low is None else f"{fmt(band.low)}–{fmt(band.high)}"
+    verdict = benchmark_verdict(key, value)
+    shown = "" if verdict is None else f" · :{'green' if verdict.good else 'red'}[{verdict.word}]"
+    return f"Benchmark {text}{shown}"
 
 
 def _delta(now: float | None, before: float | None, kind: str) -> str | None:
@@ -122,15 +122,15 @@ def bridge(arr: pd.DataFrame, accounts: pd.DataFrame, summary: ExecutiveSummary,
     st.subheader(f"ARR bridge · {r.period.label}")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.plotly_chart(charts.bridge_figure(r.start_arr, r.churn, r.contraction, r.expansion, r.new, r.end_arr,
-                                             f"ARR {r.period.start:%b %Y}", f"ARR {r.period.end:%b %Y}"),
+        st.plotly_chart(charts.bridge_figure(r, f"ARR {r.period.start:%b %Y}", f"ARR {r.period.end:%b %Y}"),
                         key="executive_bridge_chart")
     with right:
+        steps = bridge_amounts(r)
+        signs = {-1: "− ", 1: "+ ", 0: ""}
         recon = pd.DataFrame({
-            "": ["Start ARR", "− Churn", "− Contraction", "+ Expansion", "+ New business", "= End ARR"],
-            "ARR": [money_full(v) for v in (r.start_arr, r.churn, r.contraction, r.expansion, r.new, r.end_arr)],
-            "accounts": [f"{r.cohort_accounts:,}", f"{r.churned_accounts:,}", f"{r.contracted_accounts:,}",
-                         f"{r.expanded_accounts:,}", f"{r.new_accounts:,}", ""],
+            "": [("= " if s.measure == "total" else signs[s.sign]) + s.label for s, _, _ in steps],
+            "ARR": [money_full(amount) for _, amount, _ in steps],
+            "accounts": ["" if n is None else f"{n:,}" for _, _, n in steps],
         })
         st.dataframe(recon, hide_index=True, key="executive_bridge_table")
         residual = r.start_arr - r.churn - r.contraction + r.expansion + r.new - r.end_arr
@@ -214,7 +214,7 @@ def drop_alerts(fired: pd.DataFrame, model: Model, as_of: date) -> None:
 
 def tier_outcomes(outcomes: pd.DataFrame, quality: FlagQuality, model: Model, horizon_months: int) -> None:
     st.subheader("Do the tiers mean something?")
-    judged = outcomes[(outcomes["accounts"] > 0) & outcomes["tier"].isin([t.name for t in model.tiers])]
+    judged = outcomes[(outcomes["accounts"] > 0) & outcomes["tier"].isin(list(model.tier_names()))]
     if judged.empty or quality.as_of_dates == 0:
         st.info("Nothing to judge yet: tier outcomes need scored accounts at least "
                 f"{horizon_months} months before the end of the data.")
@@ -234,13 +234,16 @@ def tier_outcomes(outcomes: pd.DataFrame, quality: FlagQuality, model: Model, ho
               "Of the ARR lost to churn and contraction within the horizon, the share whose account was below the "
               "at-risk cut-off at the as-of date before.",
               f"{money(quality.flagged_lost_arr)} of {money(quality.lost_arr)} lost")
+        targets = quality_targets()
+        recall, false_alerts = targets["recall"], targets["false_alert_share"]
         _card("Churners flagged beforehand (recall)", pct(quality.recall), None,
-              "Accounts that churned within the horizon and were flagged at risk before / all churners. Target > 70%.",
-              f"{quality.flagged_churners:,} of {quality.churners:,} · target > 70%")
+              f"Accounts that churned within the horizon and were flagged at risk before / all churners. "
+              f"Target {recall.text}.",
+              f"{quality.flagged_churners:,} of {quality.churners:,} · target {recall.text}")
         _card("At-risk flags that did not churn", pct(quality.false_positive_share), None,
-              "At-risk flags on accounts that did not churn within the horizon / all at-risk flags. Target < 20%; "
-              "some of these are saves, not errors.",
-              f"{quality.flagged_not_churned:,} of {quality.at_risk_flags:,} flags · target < 20%")
+              f"At-risk flags on accounts that did not churn within the horizon / all at-risk flags. "
+              f"Target {false_alerts.text}; some of these are saves, not errors.",
+              f"{quality.flagged_not_churned:,} of {quality.at_risk_flags:,} flags · target {false_alerts.text}")
 
 
 def trends(arr: pd.DataFrame, history: pd.DataFrame, kind: str, ids: list[str] | None) -> None:
@@ -265,7 +268,7 @@ def breakdowns(scores: pd.DataFrame, model: Model) -> None:
     st.subheader("By segment, region and CSM")
     by = st.radio("Break down by", list(BREAKDOWN_BY), format_func=BREAKDOWN_BY.get, horizontal=True,
                   key=state.EXEC_BREAKDOWN_BY)
-    table = breakdown(scores, by, None, [t.name for t in model.tiers])
+    table = breakdown(scores, by, None, list(model.tier_names()))
     st.plotly_chart(charts.breakdown_figure(table, by), key="executive_breakdown_chart")
     shown = table[[by, "accounts", "arr", "avg_health", "arr_weighted_health", "at_risk_arr", "at_risk_share",
                    *[t.name for t in model.tiers if t.name in table.columns]]]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from chs_core.demo.support_and_billing import live_months, month_time
-from chs_core.demo.world import World, sigmoid
+from chs_core.demo.draws import live_months, month_time, sigmoid
+from chs_core.demo.world import World
 
 COMPETITOR_NOTES = np.array([
     "Customer evaluating a competitor (Acme Analytics)",

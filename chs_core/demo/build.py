@@ -25,7 +25,6 @@ from chs_core.demo.usage import build_usage
 from chs_core.demo.world import World, simulate_world
 
 DEMO_SEED = 7
-DEMO_END = date(2026, 10, 31)
 DEMO_END_MONTH = date(2026, 10, 1)
 DEMO_MONTHS = 26
 

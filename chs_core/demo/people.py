@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from chs_core.demo.draws import month_time
 from chs_core.demo.world import World
 
 FIRST = np.array(["Olivia", "Liam", "Emma", "Noah", "Ava", "Lucas", "Mia", "Mateo", "Sofia", "Arjun", "Priya",
@@ -56,13 +57,6 @@ def assign_csms(rng: np.random.Generator, segment: np.ndarray) -> np.ndarray:
         weights = np.linspace(1.3, 0.7, len(names))
         out[idx] = rng.choice(np.array(names), size=len(idx), p=weights / weights.sum())
     return out.astype(str)
-
-
-def _month_day(rng: np.random.Generator, world: World, t: np.ndarray) -> np.ndarray:
-    """A random day inside each given window month."""
-    start = world.month_starts[t]
-    days = (world.month_starts[t + 1] - start).astype(np.int64)
-    return start + np.floor(rng.random(len(t)) * days).astype("timedelta64[D]")
 
 
 def build_people(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> tuple[pd.DataFrame, Slots]:
@@ -137,7 +131,7 @@ def build_people(rng: np.random.Generator, world: World, account_ids: np.ndarray
 
     user_ids = _user_ids(account_ids, pool)
     code = np.where(has_slot, (offset[acc] + np.maximum(slot, 0)) * 2 + gen, 0)
-    left_date = np.where(left < never, _month_day(rng, world, np.minimum(left, T - 1)), np.datetime64("NaT"))
+    left_date = np.where(left < never, month_time(rng, world, np.minimum(left, T - 1)), np.datetime64("NaT"))
     order = np.lexsort((gen, slot, acc))
     contacts = pd.DataFrame({
         "contact_id": [f"C{i:06d}" for i in range(1, len(acc) + 1)],

@@ -5,19 +5,8 @@ import numpy as np
 import pandas as pd
 
 from chs_core.contract import PRIORITIES
-from chs_core.demo.world import World, sigmoid
-
-
-def live_months(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """(account, month) index pairs of every paying account-month."""
-    return np.nonzero(world.active)
-
-
-def month_time(rng: np.random.Generator, world: World, t: np.ndarray, unit: str = "D") -> np.ndarray:
-    """A random instant (unit D or s) inside each given window month."""
-    start = world.month_starts[t].astype(f"datetime64[{unit}]")
-    span = (world.month_starts[t + 1].astype(f"datetime64[{unit}]") - start).astype(np.int64)
-    return start + np.floor(rng.random(len(t)) * span).astype(f"timedelta64[{unit}]")
+from chs_core.demo.draws import live_months, month_time, sigmoid
+from chs_core.demo.world import World
 
 
 def build_tickets(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> pd.DataFrame:

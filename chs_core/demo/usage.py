@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from chs_core.demo.draws import sigmoid
 from chs_core.demo.people import Slots
-from chs_core.demo.world import World, sigmoid
+from chs_core.demo.world import World
 
 FEATURES = np.array(["dashboards", "reports", "search", "integrations", "automation", "team_management",
                      "api", "alerts", "exports", "sharing", "admin"])

@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 
 from chs_core.contract import SEGMENTS
+from chs_core.demo.draws import sigmoid
 
 # Segment index order follows contract.SEGMENTS: 0 SMB, 1 Mid-Market, 2 Enterprise.
 SEGMENT_SHARE = np.array([0.60, 0.30, 0.10])
@@ -36,10 +37,6 @@ SHOCKS = {
 BAD_ONBOARDING_P = 0.15
 INTERVENTION_P = 0.28  # a CSM rescues some low-health accounts
 INTERVENTION_LIFT = 0.8
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,11 @@ from datetime import date
 
 import pandas as pd
 
+from chs_core.kpis.benchmarks import BENCHMARKS
 from chs_core.kpis.health import HealthKpis, health_kpis
 from chs_core.kpis.periods import Period, month_end, previous_period
-from chs_core.kpis.retention import RetentionKpis, retention_kpis
-
-# Benchmarks from domain.md, shown beside each KPI: (low, high) as fractions or score points.
-BENCHMARKS: dict[str, tuple[float | None, float | None]] = {
-    "grr": (0.85, 0.95), "nrr": (1.00, 1.30), "logo_retention": (0.90, 0.95),
-    "expansion_rate": (0.15, 0.30), "avg_health": (65, 75), "at_risk_share": (None, 0.15),
-}
+from chs_core.kpis.retention import RetentionKpis, bridge_amounts, retention_kpis
+from chs_core.selection import only_accounts
 
 # Plain-words definitions shown on the page and written into the JSON, so the number carries its rule.
 DEFINITIONS: dict[str, str] = {
@@ -59,19 +55,18 @@ class ExecutiveSummary:
         """JSON-friendly: current and previous figures, the bridge, benchmarks and definitions."""
         def health(h: HealthKpis | None) -> dict | None:
             return None if h is None else asdict(h)
-        r = self.retention
         return {
             "period": self.retention.to_dict()["period"],
             "previous_period": self.retention_previous.to_dict()["period"],
             "retention": _without_period(self.retention.to_dict()),
             "retention_previous": _without_period(self.retention_previous.to_dict()),
-            "bridge": {"start_arr": r.start_arr, "churn": r.churn, "contraction": r.contraction,
-                       "expansion": r.expansion, "new": r.new, "end_arr": r.end_arr},
+            "bridge": {step.key: amount for step, amount, _ in bridge_amounts(self.retention)},
             "health_as_of": self.health_as_of.isoformat(),
             "health": health(self.health),
             "health_previous_as_of": self.health_previous_as_of.isoformat(),
             "health_previous": health(self.health_previous),
-            "benchmarks": {k: {"low": lo, "high": hi} for k, (lo, hi) in BENCHMARKS.items()},
+            "benchmarks": {k: {"low": b.low, "high": b.high, "higher_is_better": b.higher_is_better}
+                           for k, b in BENCHMARKS.items()},
             "definitions": DEFINITIONS,
         }
 
@@ -89,9 +84,7 @@ def scores_on(scored_history: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
 def _health(scored_history: pd.DataFrame, as_of: date, tier_order: Sequence[str],
             account_ids: Iterable[str] | None) -> HealthKpis | None:
-    rows = scores_on(scored_history, as_of)
-    if account_ids is not None:
-        rows = rows[rows["account_id"].isin(set(account_ids))]
+    rows = only_accounts(scores_on(scored_history, as_of), account_ids)
     if rows.empty:
         return None
     # at_risk_below=None: use the scorer's own at_risk column (cut-offs may differ per segment).

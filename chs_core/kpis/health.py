@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-MISSING_GROUP = "(none)"  # label for accounts with no segment / region / csm
+MISSING_GROUP = "(not set)"  # accounts with no segment / region / csm value (not to be confused with "No data": no score)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def breakdown(scored: pd.DataFrame, by: str, at_risk_below: float | None,
     Out: <by>, accounts, arr, avg_health, arr_weighted_health, at_risk_accounts, at_risk_arr,
     at_risk_share, unscored_accounts, unscored_arr, then one count column per tier (named after
     the tier). All but the unscored_* columns cover scored accounts only; averages are NaN for a
-    group with nothing scored. Accounts with no `by` value are grouped under "(none)".
+    group with nothing scored. Accounts with no `by` value are grouped under "(not set)".
     """
     if by not in scored.columns:
         raise ValueError(f"cannot break down by {by!r}: the scored frame has no such column")

@@ -11,13 +11,11 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from chs_core.sources.loading import Dataset
+from chs_core.settings import setting
+from chs_core.sources import Dataset
 
 PERIOD_MONTHS = {"ttm": 12, "quarter": 3, "month": 1}
 QUARTER_END_MONTHS = (3, 6, 9, 12)
-# The last month is called incomplete when fewer than this share of the previous
-# month's paying accounts report: real churn never removes a fifth of a book in a month.
-PARTIAL_MONTH_RATIO = 0.8
 
 
 @dataclass(frozen=True)
@@ -84,20 +82,28 @@ def previous_period(period: Period) -> Period:
     return resolve_period(period.kind, period.start)
 
 
+CLEAN_ARR = "chs_clean_arr"  # marks a frame arr_frame built
+
+
 def arr_frame(arr_monthly: pd.DataFrame | Dataset) -> pd.DataFrame:
     """arr_monthly as a clean frame: account_id (str), month (Timestamp, first of month), arr (float >= 0).
 
     Accepts a contract-shaped frame or a Dataset (its arr_monthly view). Rows for the
     same account and month are summed; missing or negative ARR counts as 0 (not paying).
+    A frame this function returned is passed through as it is (cleaned once per source).
     """
+    if isinstance(arr_monthly, pd.DataFrame) and arr_monthly.attrs.get(CLEAN_ARR):
+        return arr_monthly
     if isinstance(arr_monthly, Dataset):
-        arr_monthly = arr_monthly.df("SELECT account_id, month, arr FROM arr_monthly")
+        arr_monthly = arr_monthly.table("arr_monthly", ["account_id", "month", "arr"])
     frame = pd.DataFrame({
         "account_id": arr_monthly["account_id"].astype(str),
         "month": pd.to_datetime(arr_monthly["month"]).dt.to_period("M").dt.to_timestamp(),
         "arr": pd.to_numeric(arr_monthly["arr"], errors="coerce").fillna(0.0).clip(lower=0.0),
     })
-    return frame.groupby(["account_id", "month"], as_index=False)["arr"].sum()
+    clean = frame.groupby(["account_id", "month"], as_index=False)["arr"].sum()
+    clean.attrs[CLEAN_ARR] = True
+    return clean
 
 
 def data_months(arr_monthly: pd.DataFrame | Dataset) -> list[date]:
@@ -106,13 +112,13 @@ def data_months(arr_monthly: pd.DataFrame | Dataset) -> list[date]:
     return [month_start(m) for m in months]
 
 
-def last_complete_month(arr_monthly: pd.DataFrame | Dataset,
-                        min_ratio: float = PARTIAL_MONTH_RATIO) -> CompletenessCheck:
+def last_complete_month(arr_monthly: pd.DataFrame | Dataset, min_ratio: float | None = None) -> CompletenessCheck:
     """Detect a data set that ends part-way through a month; suggest the last complete month.
 
     The last month is called partial when its count of accounts with ARR > 0 is below
     min_ratio times the previous month's count.
     """
+    min_ratio = setting("partial_month_ratio") if min_ratio is None else min_ratio
     frame = arr_frame(arr_monthly)
     paying = frame[frame["arr"] > 0].groupby("month")["account_id"].nunique()
     months = sorted(frame["month"].unique())

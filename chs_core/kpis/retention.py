@@ -20,9 +20,8 @@ import numpy as np
 import pandas as pd
 
 from chs_core.kpis.periods import PERIOD_MONTHS, QUARTER_END_MONTHS, Period, add_months, arr_frame, month_start, resolve_period
-from chs_core.sources.loading import Dataset
-
-MOVEMENTS = ("churn", "contraction", "expansion", "new", "flat")
+from chs_core.selection import only_accounts
+from chs_core.sources import Dataset
 
 
 @dataclass(frozen=True)
@@ -55,12 +54,6 @@ class RetentionKpis:
         return out
 
 
-def _filter(frame: pd.DataFrame, account_ids: Iterable[str] | None) -> pd.DataFrame:
-    if account_ids is None:
-        return frame
-    return frame[frame["account_id"].isin({str(a) for a in account_ids})]
-
-
 def _classify(s: pd.Series, e: pd.Series) -> np.ndarray:
     return np.select(
         [(s > 0) & (e == 0), (s > 0) & (e < s), (s > 0) & (e > s), (s == 0) & (e > 0)],
@@ -86,7 +79,7 @@ def arr_movements(arr_monthly: pd.DataFrame | Dataset, start: date, end: date,
     Out: account_id, start_arr, end_arr, movement (churn | contraction | expansion | new | flat),
     change (end_arr - start_arr), reactivated (True for "new" accounts that paid before start).
     """
-    frame = _filter(arr_frame(arr_monthly), account_ids)
+    frame = only_accounts(arr_frame(arr_monthly), account_ids)
     out = _start_end(frame, start, end)
     out["movement"] = _classify(out["start_arr"], out["end_arr"])
     out["change"] = out["end_arr"] - out["start_arr"]
@@ -129,22 +122,36 @@ def _kpis(period: Period, s: pd.Series, e: pd.Series) -> RetentionKpis:
 def retention_kpis(arr_monthly: pd.DataFrame | Dataset, period: Period,
                    account_ids: Iterable[str] | None = None) -> RetentionKpis:
     """Bridge and retention KPIs for one period; account_ids restricts the population (page filters)."""
-    both = _start_end(_filter(arr_frame(arr_monthly), account_ids), period.start, period.end)
+    both = _start_end(only_accounts(arr_frame(arr_monthly), account_ids), period.start, period.end)
     return _kpis(period, both["start_arr"], both["end_arr"])
 
 
-def bridge_table(kpis: RetentionKpis) -> pd.DataFrame:
-    """The ARR bridge as waterfall steps.
+@dataclass(frozen=True)
+class BridgeStep:
+    """One bar of the ARR bridge: start - churn - contraction + expansion + new = end."""
 
-    Out: step (Start ARR, Churn, Contraction, Expansion, New, End ARR), amount (signed:
-    churn and contraction negative), measure ("absolute" for start, "relative" for moves,
-    "total" for end; the values plotly's Waterfall expects).
-    """
-    return pd.DataFrame({
-        "step": ["Start ARR", "Churn", "Contraction", "Expansion", "New", "End ARR"],
-        "amount": [kpis.start_arr, -kpis.churn, -kpis.contraction, kpis.expansion, kpis.new, kpis.end_arr],
-        "measure": ["absolute", "relative", "relative", "relative", "relative", "total"],
-    })
+    key: str  # field of RetentionKpis holding the amount
+    label: str
+    sign: int  # +1 adds to the bridge, -1 takes away; 0 for the start and end totals
+    measure: str  # plotly Waterfall: absolute (start), relative (moves), total (end)
+    accounts_field: str | None  # field of RetentionKpis counting the accounts behind the bar
+
+
+# The one declaration of the bridge; the chart, the reconciliation table and the JSON read it.
+BRIDGE_STEPS: tuple[BridgeStep, ...] = (
+    BridgeStep("start_arr", "Start ARR", 0, "absolute", "cohort_accounts"),
+    BridgeStep("churn", "Churn", -1, "relative", "churned_accounts"),
+    BridgeStep("contraction", "Contraction", -1, "relative", "contracted_accounts"),
+    BridgeStep("expansion", "Expansion", +1, "relative", "expanded_accounts"),
+    BridgeStep("new", "New business", +1, "relative", "new_accounts"),
+    BridgeStep("end_arr", "End ARR", 0, "total", None),
+)
+
+
+def bridge_amounts(kpis: RetentionKpis) -> list[tuple[BridgeStep, float, int | None]]:
+    """Each bridge step with its amount (unsigned) and its account count (None for the end total)."""
+    return [(s, getattr(kpis, s.key), getattr(kpis, s.accounts_field) if s.accounts_field else None)
+            for s in BRIDGE_STEPS]
 
 
 def _trend_ends(months: list[date], kind: str) -> list[date]:
@@ -167,7 +174,7 @@ def retention_trend(arr_monthly: pd.DataFrame | Dataset, kind: str, months: list
     """
     if kind not in PERIOD_MONTHS:
         raise ValueError(f"unknown period kind {kind!r}; use one of {', '.join(PERIOD_MONTHS)}")
-    frame = _filter(arr_frame(arr_monthly), account_ids)
+    frame = only_accounts(arr_frame(arr_monthly), account_ids)
     columns = ["label", "kind", "start", "end", *[f for f in RetentionKpis.__dataclass_fields__ if f != "period"]]
     if frame.empty:
         return pd.DataFrame(columns=columns)

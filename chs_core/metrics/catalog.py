@@ -78,7 +78,6 @@ FLAG_SIGNALS: tuple[MetricInfo, ...] = (
 
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
 SIGNAL_NAMES: tuple[str, ...] = METRIC_NAMES + tuple(s.name for s in FLAG_SIGNALS)
-METRICS_BY_NAME: dict[str, MetricInfo] = {m.name: m for m in METRICS + FLAG_SIGNALS}
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ import pandas as pd
 
 from chs_core.contract import DECISION_MAKER_ROLES
 from chs_core.metrics.catalog import FLAG_SIGNALS, METRIC_NAMES, SignalSettings
-from chs_core.sources.loading import Dataset
+from chs_core.sources import Dataset
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Per-source queries, each returning (account_id, as_of, its metric columns) per _base row.
@@ -142,7 +142,7 @@ def compute_metrics(ds: Dataset, as_of_dates: Sequence[date],
     params["as_of_dates"] = sorted({pd.Timestamp(d).date() for d in as_of_dates})
     sql = _query()
     used = {k: params[k] for k in set(_PARAM.findall(sql))}
-    frame = ds.con.execute(sql, used).df()
+    frame = ds.df(sql, used)
     for col in ("as_of", "ref_month"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     return frame.reset_index(drop=True)

@@ -10,9 +10,8 @@ from pathlib import Path
 import yaml
 
 from chs_core.errors import ModelError
-from chs_core.model.overrides import norm_to_yaml
 from chs_core.model.parse import parse_model
-from chs_core.model.schema import Flag, Model, Override
+from chs_core.model.schema import Flag, Model, Override, norm_to_yaml
 
 HISTORY_DIR = "model_history"
 

@@ -5,18 +5,11 @@ from dataclasses import replace
 from functools import lru_cache
 
 from chs_core.contract import SEGMENTS
-from chs_core.model.parse import Ctx, check_tiers, check_weights, parse_norm
-from chs_core.model.schema import ComponentOverride, MetricOverride, Model, Normalisation, Override, Overrides
+from chs_core.model.context import Ctx, check_tiers, check_weights, parse_norm
+from chs_core.model.schema import ComponentOverride, MetricOverride, Model, Override, Overrides, norm_to_yaml
 
 OVERRIDE_METRIC_KEYS = ("weight", "direction", "bad", "good", "band", "bad_below", "bad_above")
 
-
-
-def norm_to_yaml(n: Normalisation) -> dict:
-    """Normalisation in model.yaml vocabulary (band as a two-item list)."""
-    if n.direction == "band":
-        return {"direction": "band", "band": [n.band_low, n.band_high], "bad_below": n.bad_below, "bad_above": n.bad_above}
-    return {"direction": n.direction, "bad": n.bad, "good": n.good}
 
 
 def apply_override(model: Model, o: Override, ctx: Ctx, path: str) -> Model:
@@ -114,7 +107,7 @@ def parse_override(ctx: Ctx, obj: object, path: str, name: str, model: Model) ->
             mos.append(MetricOverride(str(mname), mw, settings))
         comps.append(ComponentOverride(str(cname), weight, tuple(mos)))
     tiers = []
-    tier_names = [t.name for t in model.tiers]
+    tier_names = list(model.tier_names())
     for tname, v in ctx.mapping(o.get("tiers", {}), f"{path}.tiers").items():
         if tname not in tier_names:
             raise ctx.fail(f"{path}.tiers.{tname}", f"unknown tier '{tname}'.", str(tname), tier_names)

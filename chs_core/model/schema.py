@@ -7,8 +7,7 @@ models with the same settings compare and hash equal. Parsing and validation liv
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from chs_core.metrics.catalog import SignalSettings
 
@@ -160,86 +159,13 @@ class Model:
     def metric_names(self) -> tuple[str, ...]:
         return tuple(m.name for c in self.components for m in c.metrics)
 
-    def tier_for(self, score: float) -> Tier:
-        """The tier whose band holds `score`; NO_DATA_TIER for NaN."""
-        if score is None or math.isnan(score):
-            return NO_DATA_TIER
-        for tier in self.tiers:
-            if score >= tier.min_score:
-                return tier
-        return self.tiers[-1]
-
-    def stage_for(self, tenure_months: float | None) -> str | None:
-        """Lifecycle stage name for a tenure; None when the tenure is unknown."""
-        if tenure_months is None or math.isnan(tenure_months):
-            return None
-        stage = self.lifecycle[0].name
-        for s in self.lifecycle:
-            if tenure_months >= s.from_months:
-                stage = s.name
-        return stage
-
-    def effective(self, segment: str | None = None, stage: str | None = None) -> Model:
-        """The model with the segment override, then the stage override, applied (no overrides left)."""
-        from chs_core.model.overrides import effective_model
-
-        return effective_model(self, segment, stage)
-
-    # --- tuning helpers: each returns a new validated Model --------------------------
-    def with_component_weight(self, name: str, weight: float) -> Model:
-        comps = tuple(replace(c, weight=float(weight)) if c.name == name else c for c in self.components)
-        return _checked(self, replace(self, components=comps), name)
-
-    def with_weights(self, components: Mapping[str, float] | None = None,
-                     metrics: Mapping[tuple[str, str], float] | None = None) -> Model:
-        """Many weight changes at once, validated once: {component: w} and {(component, metric): w}."""
-        components, metrics = dict(components or {}), dict(metrics or {})
-        known = {c.name for c in self.components}
-        known_m = {(c.name, m.name) for c in self.components for m in c.metrics}
-        for key in [k for k in components if k not in known] + [k for k in metrics if k not in known_m]:
-            raise KeyError(f"unknown name {key!r}")
-        comps = tuple(replace(c, weight=float(components.get(c.name, c.weight)), metrics=tuple(
-            replace(m, weight=float(metrics.get((c.name, m.name), m.weight))) for m in c.metrics))
-            for c in self.components)
-        return _checked(self, replace(self, components=comps), None)
-
-    def with_metric_weight(self, component: str, metric: str, weight: float) -> Model:
-        return self._with_metric(component, metric, lambda m: replace(m, weight=float(weight)))
-
-    def with_thresholds(self, component: str, metric: str, **norm: float | str | None) -> Model:
-        """Change normalisation fields (direction, bad, good, band_low, band_high, bad_below, bad_above)."""
-        return self._with_metric(component, metric, lambda m: replace(m, norm=replace(m.norm, **norm)))
-
-    def with_tier_min(self, name: str, min_score: float) -> Model:
-        tiers = tuple(replace(t, min_score=float(min_score)) if t.name == name else t for t in self.tiers)
-        return _checked(self, replace(self, tiers=tiers), name)
-
-    def with_at_risk_below(self, value: float) -> Model:
-        return _checked(self, replace(self, at_risk_below=float(value)), "at_risk_below")
-
-    def with_flag(self, name: str, **changes: object) -> Model:
-        """Change a flag's penalty, cap, label, severity or action."""
-        flags = tuple(replace(f, **changes) if f.name == name else f for f in self.flags)
-        return _checked(self, replace(self, flags=flags), name)
-
-    def _with_metric(self, component: str, metric: str, change) -> Model:
-        comps = tuple(
-            replace(c, metrics=tuple(change(m) if m.name == metric else m for m in c.metrics))
-            if c.name == component else c
-            for c in self.components
-        )
-        return _checked(self, replace(self, components=comps), f"{component}.{metric}")
+    def tier_names(self) -> tuple[str, ...]:
+        """Tier names, best first (the order every table and chart uses)."""
+        return tuple(t.name for t in self.tiers)
 
 
-def _checked(old: Model, new: Model, what: str | None) -> Model:
-    """Re-validate an edited model, so the tuning page can never build an invalid one."""
-    from chs_core.model.io import model_to_dict
-    from chs_core.model.parse import parse_model
-
-    names = {c.name for c in old.components} | {t.name for t in old.tiers} | {f.name for f in old.flags}
-    names |= {f"{c.name}.{m.name}" for c in old.components for m in c.metrics} | {"at_risk_below"}
-    if what is not None and what not in names:
-        raise KeyError(f"unknown name {what!r}")
-    if new == old:
-        return old
-    return parse_model(model_to_dict(new), source="<edited model>")
+def norm_to_yaml(n: Normalisation) -> dict:
+    """Normalisation in model.yaml vocabulary (band as a two-item list)."""
+    if n.direction == "band":
+        return {"direction": "band", "band": [n.band_low, n.band_high], "bad_below": n.bad_below, "bad_above": n.bad_above}
+    return {"direction": n.direction, "bad": n.bad, "good": n.good}

@@ -16,9 +16,8 @@ from datetime import date
 import pandas as pd
 
 from chs_core.kpis.periods import arr_frame, month_start
-from chs_core.sources.loading import Dataset
-
-NO_TIER = "(no tier)"
+from chs_core.model import NO_DATA_TIER
+from chs_core.sources import Dataset
 
 
 @dataclass(frozen=True)
@@ -39,12 +38,12 @@ class FlagQuality:
 
 
 def judged_outcomes(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset,
-                    horizon_months: int = 3, data_end: date | None = None) -> pd.DataFrame:
+                    horizon_months: int = 3, end_month: date | None = None) -> pd.DataFrame:
     """Each scored (as_of, account) with its ARR outcome horizon_months after as_of's month.
 
     In: scored_history (account_id, as_of, tier, health_score, arr, at_risk); arr_monthly.
-    data_end: last month to trust (default: the last data month; pass the last complete month
-    when the data ends part-way through one). Rows whose horizon month is after data_end or
+    end_month: last month to trust (default: the last data month; pass the last complete month
+    when the data ends part-way through one). Rows whose horizon month is after end_month or
     absent from the data, and rows with no ARR at as_of (not a paying customer), are dropped.
     Out: the input columns plus as_of_month, horizon_month, future_arr, churned, contracted,
     lost_arr (arr - future_arr when lower, else 0).
@@ -53,12 +52,12 @@ def judged_outcomes(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Da
         raise ValueError("horizon_months must be at least 1")
     arr = arr_frame(arr_monthly)
     months = set(arr["month"])
-    last = pd.Timestamp(month_start(data_end)) if data_end is not None else (max(months) if months else None)
+    trusted = pd.Timestamp(month_start(end_month)) if end_month is not None else (max(months) if months else None)
     h = scored_history.copy()
     h["account_id"] = h["account_id"].astype(str)
     h["as_of_month"] = pd.to_datetime(h["as_of"]).dt.to_period("M").dt.to_timestamp()
     h["horizon_month"] = h["as_of_month"] + pd.DateOffset(months=horizon_months)
-    h["tier"] = h["tier"].astype(object).where(h["tier"].notna(), NO_TIER)
+    h["tier"] = h["tier"].astype(object).where(h["tier"].notna(), NO_DATA_TIER.name)
     h["at_risk"] = h["at_risk"].astype("boolean").fillna(False).astype(bool)
     h["arr"] = pd.to_numeric(h["arr"], errors="coerce")
     # A missing score-time ARR falls back to that month's snapshot.
@@ -66,8 +65,8 @@ def judged_outcomes(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Da
     h = h.merge(snapshot, on=["account_id", "as_of_month"], how="left")
     h["arr"] = h["arr"].fillna(h["_snap"]).fillna(0.0)
     judged = h["horizon_month"].isin(list(months)) & (h["arr"] > 0)
-    if last is not None:
-        judged &= h["horizon_month"] <= last
+    if trusted is not None:
+        judged &= h["horizon_month"] <= trusted
     h = h[judged].drop(columns="_snap")
     future = arr.rename(columns={"month": "horizon_month", "arr": "future_arr"})
     # No row in the horizon month means no ARR: the account has churned.
@@ -80,7 +79,7 @@ def judged_outcomes(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Da
 
 
 def tier_outcomes(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset,
-                  horizon_months: int = 3, data_end: date | None = None,
+                  horizon_months: int = 3, end_month: date | None = None,
                   tier_order: Sequence[str] | None = None) -> pd.DataFrame:
     """Per tier, pooled over as-of dates: how many scored accounts churned or contracted within the horizon.
 
@@ -89,7 +88,7 @@ def tier_outcomes(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Data
     (churned_or_contracted_accounts / accounts), arr_loss_share (lost_arr / arr). Rows follow
     tier_order (tiers without judged scores get zeros) or, without it, mean health high to low.
     """
-    return tier_outcomes_of(judged_outcomes(scored_history, arr_monthly, horizon_months, data_end), tier_order)
+    return tier_outcomes_of(judged_outcomes(scored_history, arr_monthly, horizon_months, end_month), tier_order)
 
 
 def tier_outcomes_of(judged: pd.DataFrame, tier_order: Sequence[str] | None = None) -> pd.DataFrame:
@@ -120,9 +119,9 @@ def _share(part: float, whole: float) -> float | None:
 
 
 def flagged_loss_share(scored_history: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset,
-                       horizon_months: int = 3, data_end: date | None = None) -> FlagQuality:
+                       horizon_months: int = 3, end_month: date | None = None) -> FlagQuality:
     """Share of the ARR lost within the horizon that had been flagged at risk, plus recall and false positives."""
-    return flag_quality_of(judged_outcomes(scored_history, arr_monthly, horizon_months, data_end))
+    return flag_quality_of(judged_outcomes(scored_history, arr_monthly, horizon_months, end_month))
 
 
 def flag_quality_of(j: pd.DataFrame) -> FlagQuality:

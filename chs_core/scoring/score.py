@@ -29,13 +29,13 @@ import pandas as pd
 
 from chs_core.model.overrides import effective_model
 from chs_core.model.schema import NO_DATA_TIER, Flag, Model
+from chs_core.scoring.explain import contributions
 from chs_core.scoring.normalise import normalise
 
-ID_COLUMNS = ("account_id", "as_of", "segment")
 UNKNOWN_STAGE = "unknown"  # tenure missing: no stage override applies
 _OUTPUTS = {"lifecycle_stage", "health_score", "tier", "at_risk", "coverage", "base_score", "penalty_points",
             "capped", "flags"}
-_OUTPUT_PREFIXES = ("metric_score_", "component_", "flag_")
+_OUTPUT_PREFIXES = ("metric_score_", "component_score_", "flag_")
 # Coverage is a sum of float shares: an account exactly at min_coverage must not fall below it by rounding.
 _COVERAGE_TOLERANCE = 1e-9
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
@@ -47,7 +47,7 @@ class Scores:
 
     frame: account_id, as_of, segment (+ other non-metric input columns), lifecycle_stage,
         health_score, tier, at_risk, coverage, base_score, penalty_points, capped, flags,
-        component_<name>, metric_score_<metric>, flag_<name>.
+        component_score_<name>, metric_score_<metric>, flag_<name>.
         Read the labels column as frame["flags"]: frame.flags is pandas' own attribute.
     raw / weight_shares: per metric (same row order as frame) the input value and the share of
         the score the metric carried after re-weighting (NaN when missing); they feed `explain`.
@@ -61,8 +61,6 @@ class Scores:
     @cached_property
     def contributions(self) -> pd.DataFrame:
         """Every account's contributions (built on first use; see scoring_explain.contributions)."""
-        from chs_core.scoring.explain import contributions
-
         return contributions(self, np.arange(len(self.frame)))
 
 
@@ -150,7 +148,7 @@ def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
            if c not in raw and c not in signals and c not in _OUTPUTS and not c.startswith(_OUTPUT_PREFIXES)}
     out["lifecycle_stage"] = pd.Categorical(stage)
     out["health_score"] = score
-    out["tier"] = _tiers(score, model, tier_min)
+    out["tier"] = assign_tiers(score, model, tier_min)
     with np.errstate(invalid="ignore"):
         out["at_risk"] = score < at_risk_below
     out["coverage"] = coverage
@@ -158,7 +156,7 @@ def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
     out["penalty_points"] = penalty
     out["capped"] = (cap < after_penalty) & ~np.isnan(score)  # no score, nothing was capped
     out["flags"] = _flag_labels(model, fired, n)
-    out.update({f"component_{k}": v for k, v in comp.items()})
+    out.update({f"component_score_{k}": v for k, v in comp.items()})
     out.update({f"metric_score_{k}": v for k, v in mscore.items()})
     out.update({f"flag_{k}": v for k, v in fired.items()})
     return Scores(
@@ -205,9 +203,11 @@ def _score_group(em: Model, rows: np.ndarray, raw, mscore, share, comp, base, co
     coverage[rows] = np.minimum(cov, 1.0)
 
 
-def _tiers(score: np.ndarray, model: Model, tier_min: dict[str, np.ndarray]) -> pd.Categorical:
-    """Tier name per row (categorical, best tier first); minimums can differ per row (overrides)."""
-    names = [t.name for t in model.tiers] + [NO_DATA_TIER.name]
+def assign_tiers(score: np.ndarray, model: Model, tier_min: dict[str, np.ndarray] | None = None) -> pd.Categorical:
+    """Tier name per row (categorical, best tier first, then "No data" for NaN); minimums can differ per row."""
+    if tier_min is None:
+        tier_min = {t.name: np.full(len(score), t.min_score) for t in model.tiers}
+    names = [*model.tier_names(), NO_DATA_TIER.name]
     codes = np.full(len(score), len(names) - 1, dtype=np.int64)
     assigned = np.isnan(score)
     for k, t in enumerate(model.tiers):  # descending: the first tier whose minimum the score reaches wins
@@ -231,8 +231,6 @@ def _flag_labels(model: Model, fired: dict[str, np.ndarray], n: int) -> pd.Categ
 
 def explain(scores: Scores, account_id: str, as_of=None) -> pd.DataFrame:
     """Contributions for one account (all its as_of dates when as_of is None); see scoring_explain."""
-    from chs_core.scoring.explain import contributions
-
     f = scores.frame
     mask = (f["account_id"] == account_id).to_numpy().copy()
     if as_of is not None:

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from chs_app.sources import DEFAULT_MODEL_PATH
 from chs_core.contract import TABLES
+from chs_core.settings import DEFAULT_MODEL as DEFAULT_MODEL_PATH
 
 DBT_MRR = Path(__file__).resolve().parents[3] / "shared" / "external" / "dbt-mrr-playbook" / "subscription_periods.csv"
 

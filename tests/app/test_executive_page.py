@@ -17,12 +17,12 @@ import pandas as pd
 
 from chs_app import state
 from chs_app.format import money, pct, score
-from chs_app.sources import DEFAULT_MODEL_PATH
 from chs_core.kpis.periods import add_months, month_end
 from chs_core.kpis.retention import arr_movements
 from chs_core.model import load_model
 from chs_core.pipeline import score_dates
-from chs_core.sources.loading import open_dataset
+from chs_core.settings import DEFAULT_MODEL as DEFAULT_MODEL_PATH
+from chs_core.sources import open_dataset
 
 CARDS = ("GRR", "NRR", "Logo retention", "Expansion rate", "Average health", "ARR-weighted health",
          "At-risk ARR", "At-risk share of ARR")

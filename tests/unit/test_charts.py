@@ -1,6 +1,8 @@
 """Figure builders, checked on the data they carry (AppTest cannot see inside a plotly chart)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 
@@ -11,7 +13,10 @@ from chs_app.format import money, pct, pct_points
 
 def test_bridge_bars_add_up_and_are_labelled_as_money():
     # start 1000 − churn 200 − contraction 50 + expansion 120 + new 80 = 950
-    fig = charts.bridge_figure(1000.0, 200.0, 50.0, 120.0, 80.0, 950.0)
+    kpis = SimpleNamespace(start_arr=1000.0, churn=200.0, contraction=50.0, expansion=120.0, new=80.0, end_arr=950.0,
+                           cohort_accounts=10, churned_accounts=2, contracted_accounts=1, expanded_accounts=3,
+                           new_accounts=1)
+    fig = charts.bridge_figure(kpis)
     bars = fig.data[0]
     assert list(bars.measure) == ["absolute", "relative", "relative", "relative", "relative", "total"]
     assert list(bars.y) == [1000.0, -200.0, -50.0, 120.0, 80.0, 950.0]

@@ -116,7 +116,7 @@ def _by_account(frame: pd.DataFrame) -> pd.DataFrame:
 def _check_scores(frame: pd.DataFrame, abs_tol: float) -> None:
     assert sorted(frame["account_id"]) == ["B", "C", "D", "E"]  # A and F have churned
     assert {"health_score", "tier", "flags", "at_risk", "coverage", "segment"} <= set(frame.columns)
-    assert {"component_usage", "component_growth", "component_financial"} <= set(frame.columns)
+    assert {"component_score_usage", "component_score_growth", "component_score_financial"} <= set(frame.columns)
     s = _by_account(frame)
     expected = {"B": (5.0, "Critical"), "C": (100.0, "Thriving"), "D": (D_SCORE, "Healthy"),
                 "E": (E_SCORE, "Neutral")}
@@ -124,8 +124,8 @@ def _check_scores(frame: pd.DataFrame, abs_tol: float) -> None:
         assert s.loc[account, "health_score"] == pytest.approx(score, abs=abs_tol), account
         assert s.loc[account, "tier"] == tier
     assert s.loc["B", "flags"] == "Contract downgrade"  # arr_trend -0.25 < 0
-    assert s.loc["B", "component_growth"] == pytest.approx(0.0)
-    assert s.loc["D", "component_growth"] == pytest.approx(200 / 3, abs=abs_tol)
+    assert s.loc["B", "component_score_growth"] == pytest.approx(0.0)
+    assert s.loc["D", "component_score_growth"] == pytest.approx(200 / 3, abs=abs_tol)
     assert set(frame["as_of"].astype(str)) == {"2026-03-31"}
     # lowest score first: the list a CSM works down
     assert list(frame["account_id"]) == ["B", "E", "D", "C"]
@@ -145,7 +145,7 @@ def test_score_json(capsys, good, reweight_all):
     records = _strict_json(out)  # missing components must be null, not NaN
     frame = pd.DataFrame(records)
     _check_scores(frame, abs_tol=1e-3)  # JSON keeps 4 decimals
-    assert frame.set_index("account_id").loc["C", "component_usage"] is None
+    assert frame.set_index("account_id").loc["C", "component_score_usage"] is None
 
 
 def test_score_output_file(capsys, good, reweight_all, tmp_path):
@@ -281,7 +281,7 @@ def test_future_as_of_is_refused(capsys, good):
     assert "in the future" in err and tomorrow in err
 
 
-def test_kpis_after_the_data_end_is_refused(capsys, good):
+def test_kpis_after_the_last_data_month_is_refused(capsys, good):
     # the data ends with March 2026; June has no snapshot, so every account would look churned
     code, out, err = _run(capsys, "kpis", "--data", str(good), "--as-of", "2026-06-30")
     assert code == 2 and out == ""

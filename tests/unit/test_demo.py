@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from chs_core.contract import ACTIVITY_OUTCOMES, ACTIVITY_TYPES, CONTACT_ROLES, PRIORITIES, SEGMENTS, TABLES
-from chs_core.demo.build import DEMO_END, DEMO_SEED, build_demo_database, generate_demo, simulate
+from chs_core.demo.build import DEMO_END_MONTH, DEMO_SEED, build_demo_database, generate_demo, simulate
 from chs_core.metrics.catalog import SignalSettings
-from chs_core.sources.loading import open_dataset
+from chs_core.sources import open_dataset
 
 END_MONTH = date(2025, 6, 1)
 END = pd.Timestamp("2025-06-30")  # last day of END_MONTH
@@ -31,7 +31,7 @@ def medium() -> dict[str, pd.DataFrame]:
 
 
 def test_defaults_match_the_brief():
-    assert DEMO_SEED == 7 and date(2026, 10, 31) == DEMO_END
+    assert DEMO_SEED == 7 and date(2026, 10, 1) == DEMO_END_MONTH
 
 
 def test_same_seed_gives_identical_frames_and_another_seed_differs(small):

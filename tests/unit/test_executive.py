@@ -16,7 +16,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from chs_core.kpis.executive import BENCHMARKS, DEFINITIONS, executive_summary, scores_on
+from chs_core.kpis.benchmarks import BENCHMARKS
+from chs_core.kpis.executive import DEFINITIONS, executive_summary, scores_on
 from chs_core.kpis.periods import resolve_period
 from tests.fixtures import SEGMENTS, six_accounts_arr
 
@@ -177,8 +178,8 @@ def test_to_dict_is_plain_json_with_bridge_benchmarks_definitions(summary):
     assert d["bridge"]["end_arr"] == 7100.0
     assert d["health"]["at_risk_arr"] == 1500.0
     assert set(d["benchmarks"]) == set(BENCHMARKS)
-    assert d["benchmarks"]["grr"] == {"low": 0.85, "high": 0.95}
-    assert d["benchmarks"]["at_risk_share"] == {"low": None, "high": 0.15}
+    assert d["benchmarks"]["grr"] == {"low": 0.85, "high": 0.95, "higher_is_better": True}
+    assert d["benchmarks"]["at_risk_share"] == {"low": None, "high": 0.15, "higher_is_better": False}
     assert set(d["definitions"]) == set(DEFINITIONS)
     for key in ("grr", "nrr", "logo_retention", "expansion_rate", "churn", "new", "cohort"):
         assert d["definitions"][key]

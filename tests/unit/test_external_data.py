@@ -15,8 +15,8 @@ import pytest
 
 from chs_core.cli import main
 from chs_core.model import load_model
-from chs_core.pipeline import default_as_of, score_dates
-from chs_core.sources.loading import open_dataset
+from chs_core.pipeline import check_source, score_dates
+from chs_core.sources import open_dataset
 from chs_core.validation.checks import errors_only, validate_dataset
 
 EXTERNAL = Path(__file__).resolve().parents[3] / "shared" / "external"
@@ -65,13 +65,14 @@ def test_ravenstack_priorities_are_refused_with_the_mapping_to_use(tmp_path):
 
 
 def test_ravenstack_loads_after_mapping_and_its_disagreements_in_time_are_reported(tmp_path):
-    ds = open_dataset(ravenstack_folder(tmp_path, map_priorities=True))
+    folder = ravenstack_folder(tmp_path, map_priorities=True)
+    ds = open_dataset(folder)
     problems = validate_dataset(ds, TODAY)
     assert errors_only(problems) == []
     # SOURCE.md: 54% of tickets predate the account's signup; we warn, naming the column.
     before = [p for p in problems if p.table == "tickets" and p.column == "opened_at"]
     assert before and before[0].severity == "warning" and before[0].rows > 500
-    as_of = default_as_of(ds)
+    as_of = check_source(folder, TODAY).default_as_of
     assert as_of == date(2024, 12, 31)
     scores = score_dates(ds, load_model(MODEL), [as_of]).frame
     # SOURCE.md: every one of the 500 accounts still has a paid subscription active on 2024-12-31.

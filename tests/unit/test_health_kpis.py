@@ -78,8 +78,8 @@ def test_breakdown_by_segment():
 
 def test_breakdown_by_csm_keeps_missing_and_unscored_groups():
     b = breakdown(SCORED, "csm", at_risk_below=50, tier_order=TIERS).set_index("csm")
-    assert set(b.index) == {"Ann", "Bob", "Cat", "(none)"}
-    assert b.loc["(none)", "accounts"] == 1                           # a6
+    assert set(b.index) == {"Ann", "Bob", "Cat", "(not set)"}
+    assert b.loc["(not set)", "accounts"] == 1                           # a6
     assert b.loc["Cat", ["accounts", "arr", "unscored_accounts", "unscored_arr"]].tolist() == [0, 0, 1, 100]
     assert math.isnan(b.loc["Cat", "avg_health"])                     # nothing scored, not 0
     assert b.loc["Ann", "avg_health"] == 82.5                         # a5 left out of the mean

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,10 +30,23 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """ids of import nodes under `if TYPE_CHECKING:` (never executed, so no cycle)."""
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            skipped |= {id(n) for child in node.body for n in ast.walk(child)}
+    return skipped
+
+
 def _imports(path: Path) -> set[str]:
     """Every module a file imports, at any depth (imports inside functions count too)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    tree = ast.parse(path.read_text())
+    skipped = _type_checking_only(tree)
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -107,3 +121,32 @@ def test_cli_entry_point_does_not_import_streamlit():
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("OK")
+
+
+SQL_WORDS = re.compile(r"\b(SELECT|CREATE (?:VIEW|TABLE)|INSERT INTO|COPY|ATTACH|DESCRIBE)\b")
+
+
+def _sql_strings(path: Path) -> bool:
+    """Whether a module holds SQL text in a string literal."""
+    return any(isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_WORDS.search(node.value)
+               for node in ast.walk(ast.parse(path.read_text())))
+
+
+def test_sql_lives_in_sql_files_or_one_module_per_package():
+    by_package: dict[str, list[str]] = {}
+    for name, path in _project_modules().items():
+        if name.startswith("chs_core") and _sql_strings(path):
+            by_package.setdefault(name.rsplit(".", 1)[0], []).append(name)
+    assert {pkg: mods for pkg, mods in by_package.items() if len(mods) > 1} == {}
+    assert "chs_core" not in by_package  # top-level modules (pipeline, settings, ...) hold no SQL
+
+
+def test_nothing_outside_sources_reaches_into_the_connection():
+    offenders = []
+    for name, path in _project_modules().items():
+        if name.startswith("chs_core.sources"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr == "con":
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []

@@ -15,7 +15,7 @@ import pytest
 
 from chs_core.metrics.catalog import FLAG_SIGNALS, METRIC_NAMES, SignalSettings
 from chs_core.metrics.compute import compute_metrics, month_end_dates
-from chs_core.sources.loading import dataset_from_frames
+from chs_core.sources import dataset_from_frames
 
 T = date(2024, 6, 30)
 NAN = float("nan")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -12,12 +13,14 @@ from chs_core.metrics.catalog import METRIC_NAMES, SignalSettings
 from chs_core.model import (
     NO_DATA_TIER,
     dump_model_yaml,
+    edits,
+    effective_model,
     load_model,
     model_to_dict,
     parse_model,
     save_model,
-    signal_settings,
 )
+from chs_core.scoring.score import UNKNOWN_STAGE, assign_tiers, lifecycle_stages
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD = sorted((ROOT / "tests" / "data" / "bad_models").glob("*.yaml"))
@@ -44,7 +47,7 @@ def test_default_model_loads_and_is_hashable(model):
 
 
 def test_signal_settings(model):
-    s = signal_settings(model)
+    s = model.signals
     assert isinstance(s, SignalSettings)
     assert "integrations" in s.key_features and "budget" in s.budget_keywords
 
@@ -55,13 +58,13 @@ def test_signal_settings(model):
     (math.nan, "No data"),
 ])
 def test_tier_boundaries(model, score, tier):
-    assert model.tier_for(score).name == tier
+    assert list(assign_tiers(np.array([score]), model)) == [tier]
 
 
 @pytest.mark.parametrize("tenure, stage", [(0, "onboarding"), (2.99, "onboarding"), (3, "adoption"),
                                            (11.9, "adoption"), (12, "mature"), (60, "mature"), (math.nan, None)])
 def test_stage_for(model, tenure, stage):
-    assert model.stage_for(tenure) == stage
+    assert list(lifecycle_stages(np.array([tenure], dtype=float), model)) == [stage or UNKNOWN_STAGE]
 
 
 def test_round_trip_dict_and_yaml(model):
@@ -87,7 +90,7 @@ def test_min_coverage_default_validation_and_round_trip(model):
 
 
 def test_segment_override_changes_only_what_it_lists(model):
-    ent = model.effective("Enterprise", None)
+    ent = effective_model(model, "Enterprise", None)
     aur = ent.component("usage").metric("active_user_ratio").norm
     assert (aur.bad, aur.good) == (0.05, 0.5)  # base is 0.1 / 0.7
     assert ent.component("engagement").weight == 30  # base 25
@@ -96,11 +99,11 @@ def test_segment_override_changes_only_what_it_lists(model):
     assert ent.component("support") == model.component("support")
     assert ent.tiers == model.tiers and ent.overrides.segments == ()
     # Mid-Market has no override: only the overrides are dropped.
-    assert model.effective("Mid-Market", None).components == model.components
+    assert effective_model(model, "Mid-Market", None).components == model.components
 
 
 def test_stage_override_applies_after_segment(model):
-    both = model.effective("Enterprise", "onboarding")
+    both = effective_model(model, "Enterprise", "onboarding")
     aur = both.component("usage").metric("active_user_ratio").norm
     assert (aur.bad, aur.good) == (0.05, 0.4)  # the stage's value wins over the segment's 0.5
     assert both.component("engagement").weight == 35  # stage 35 beats segment 30
@@ -110,26 +113,26 @@ def test_stage_override_applies_after_segment(model):
 
 
 def test_tuning_helpers_return_new_validated_models(model):
-    m2 = model.with_component_weight("usage", 50)
+    m2 = edits.with_component_weight(model, "usage", 50)
     assert m2.component("usage").weight == 50 and model.component("usage").weight == 35
-    assert model.with_metric_weight("usage", "feature_breadth", 0).component("usage").metric("feature_breadth").weight == 0
-    assert model.with_thresholds("usage", "active_user_ratio", good=0.9).component("usage").metric(
+    assert edits.with_metric_weight(model, "usage", "feature_breadth", 0).component("usage").metric("feature_breadth").weight == 0
+    assert edits.with_thresholds(model, "usage", "active_user_ratio", good=0.9).component("usage").metric(
         "active_user_ratio").norm.good == 0.9
-    assert model.with_tier_min("Thriving", 90).tier_for(88).name == "Healthy"
-    assert model.with_at_risk_below(40).at_risk_below == 40
-    assert model.with_flag("escalation", penalty=3).flags[4].penalty == 3
-    bulk = model.with_weights({"usage": 10, "growth": 0}, {("support", "csat_180d"): 7})
+    assert list(assign_tiers(np.array([88.0]), edits.with_tier_min(model, "Thriving", 90))) == ["Healthy"]
+    assert edits.with_at_risk_below(model, 40).at_risk_below == 40
+    assert edits.with_flag(model, "escalation", penalty=3).flags[4].penalty == 3
+    bulk = edits.with_weights(model, {"usage": 10, "growth": 0}, {("support", "csat_180d"): 7})
     assert (bulk.component("usage").weight, bulk.component("growth").weight) == (10, 0)
     assert bulk.component("support").metric("csat_180d").weight == 7
-    assert model.with_component_weight("usage", 35) is model  # no change, same object (cache hit)
+    assert edits.with_component_weight(model, "usage", 35) is model  # no change, same object (cache hit)
     with pytest.raises(ModelError, match="components.usage.weight"):
-        model.with_component_weight("usage", -1)
+        edits.with_component_weight(model, "usage", -1)
     with pytest.raises(ModelError, match="tiers"):
-        model.with_tier_min("Healthy", 90)  # above Thriving 85
+        edits.with_tier_min(model, "Healthy", 90)  # above Thriving 85
     with pytest.raises(ModelError, match="at_risk_below"):
-        model.with_at_risk_below(120)
+        edits.with_at_risk_below(model, 120)
     with pytest.raises(KeyError):
-        model.with_component_weight("usge", 3)
+        edits.with_component_weight(model, "usge", 3)
 
 
 def test_no_data_tier():
@@ -140,7 +143,7 @@ def test_save_is_atomic_and_keeps_previous(model, tmp_path):
     path = tmp_path / "model.yaml"
     assert save_model(model, path) is None  # nothing to back up yet
     first = path.read_text()
-    changed = model.with_component_weight("usage", 40)
+    changed = edits.with_component_weight(model, "usage", 40)
     backup = save_model(changed, path)
     assert backup is not None and backup.parent == tmp_path / "model_history"
     assert backup.read_text() == first

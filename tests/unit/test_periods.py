@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from chs_core.kpis.periods import add_months, data_months, last_complete_month, previous_period, resolve_period
-from chs_core.sources.loading import dataset_from_frames
+from chs_core.sources import dataset_from_frames
 
 DBT_PERIODS = Path(__file__).parents[3] / "shared" / "external" / "dbt-mrr-playbook" / "subscription_periods.csv"
 

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 from chs_core.demo.build import generate_demo
+from chs_core.kpis.periods import arr_frame
 from chs_core.model import load_model
-from chs_core.pipeline import completeness, default_as_of, end_month_for, history_dates, metrics_with_accounts, score_dates
+from chs_core.pipeline import check_source, end_month_for, history_dates, metrics_with_accounts, score_dates
 from chs_core.scoring.score import score_frame
-from chs_core.sources.loading import dataset_from_frames
+from chs_core.sources import FramesSource, dataset_from_frames
 from tests.fixtures import six_accounts, six_accounts_arr
 
 T = date(2026, 7, 31)  # the demo below covers 2026-03 .. 2026-10
@@ -107,15 +108,13 @@ def test_end_month_for():
 
 
 def test_history_dates():
-    ds = dataset_from_frames(six_accounts())  # ARR from 2025-01: three warm-up months, history from April
+    ds = arr_frame(six_accounts()["arr_monthly"])  # ARR from 2025-01: three warm-up months, history from April
     assert history_dates(ds, date(2025, 6, 30)) == [date(2025, 4, 30), date(2025, 5, 31), date(2025, 6, 30)]
     # a mid-month last date is kept as the last point
     assert history_dates(ds, date(2025, 6, 15)) == [date(2025, 4, 30), date(2025, 5, 31), date(2025, 6, 15)]
     # a data set shorter than the warm-up still gets its latest scores
     assert history_dates(ds, date(2025, 2, 28)) == [date(2025, 2, 28)]
-    empty = dataset_from_frames({"accounts": six_accounts()["accounts"],
-                                 "arr_monthly": six_accounts_arr().iloc[0:0]})
-    assert history_dates(empty, date(2025, 6, 30)) == []
+    assert history_dates(arr_frame(six_accounts_arr().iloc[0:0]), date(2025, 6, 30)) == []
 
 
 def _with_april(accounts: list[str]) -> dict[str, pd.DataFrame]:
@@ -128,24 +127,25 @@ def _with_april(accounts: list[str]) -> dict[str, pd.DataFrame]:
 def test_default_as_of_skips_a_partial_last_month():
     # Mar 2026 has 4 paying accounts (B, C, D, E; A pays 0, F has no row) against 5 in Feb (B-F):
     # 4 >= 0.8 * 5 = 4, so March is complete
-    assert default_as_of(dataset_from_frames(six_accounts())) == date(2026, 3, 31)
+    assert check_source(FramesSource(six_accounts())).default_as_of == date(2026, 3, 31)
     # April with only C reporting: 1 < 0.8 * 4 = 3.2, a partial month; March stays the default
-    partial = dataset_from_frames(_with_april(["C"]))
-    assert completeness(partial).partial
-    assert default_as_of(partial) == date(2026, 3, 31)
+    partial = check_source(FramesSource(_with_april(["C"])))
+    assert partial.completeness.partial
+    assert partial.default_as_of == date(2026, 3, 31)
     # April with all four March payers: complete, so it becomes the default
-    assert default_as_of(dataset_from_frames(_with_april(["B", "C", "D", "E"]))) == date(2026, 4, 30)
-    empty = dataset_from_frames({"accounts": six_accounts()["accounts"],
-                                 "arr_monthly": six_accounts_arr().iloc[0:0]})
-    with pytest.raises(ValueError, match="no rows"):
-        default_as_of(empty)
+    assert check_source(FramesSource(_with_april(["B", "C", "D", "E"]))).default_as_of == date(2026, 4, 30)
+    # No ARR at all: an error that says so, and no as-of date
+    empty = check_source(FramesSource({"accounts": six_accounts()["accounts"],
+                                       "arr_monthly": six_accounts_arr().iloc[0:0]}))
+    assert not empty.usable and empty.default_as_of is None
+    assert "no row with ARR above 0" in str(empty.errors[0])
 
 
 def test_many_dates_equal_one_date_at_a_time(demo, model):
     ds = dataset_from_frames(demo)
     dates = [date(2026, 6, 30), date(2026, 7, 15), date(2026, 9, 30)]
     together = score_dates(ds, model, dates).frame
-    columns = COMPARED + [c for c in together.columns if c.startswith("component_")]
+    columns = COMPARED + [c for c in together.columns if c.startswith("component_score_")]
     for when in dates:
         alone = _comparable(score_dates(ds, model, [when]).frame).sort_values("account_id").reset_index(drop=True)
         part = _comparable(together[pd.to_datetime(together["as_of"]).dt.date == when])

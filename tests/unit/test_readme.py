@@ -1,7 +1,7 @@
 """The README keeps its promises: the two commands first, and a data contract in sync with the code."""
 from pathlib import Path
 
-from chs_core.contract_markdown import contract_markdown
+from chs_core.contract import contract_markdown
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 CI = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text()

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from chs_core.kpis.periods import resolve_period
-from chs_core.kpis.retention import arr_movements, bridge_table, retention_kpis, retention_trend
-from chs_core.sources.loading import dataset_from_frames
+from chs_core.kpis.retention import arr_movements, bridge_amounts, retention_kpis, retention_trend
+from chs_core.sources import dataset_from_frames
 
 Q1 = resolve_period("quarter", date(2026, 3, 1))  # start 2025-12-01, end 2026-03-01
 
@@ -57,9 +57,12 @@ def test_bridge_bars_and_total():
     assert k.nrr == pytest.approx(3600 / 5300)        # e over cohort: 0 + 1500 + 1600 + 500 + 0; new excluded
     assert k.logo_retention == pytest.approx(3 / 5)   # B, C, D kept
     assert k.expansion_rate == pytest.approx(1 / 5)   # only C
-    steps = bridge_table(k)
-    assert steps["amount"].tolist() == [5300, -1800, -500, 600, 1000, 4600]
-    assert steps["amount"].iloc[:5].sum() == steps["amount"].iloc[5]
+    steps = bridge_amounts(k)
+    signed = [amount * (step.sign or 1) for step, amount, _ in steps]
+    assert signed == [5300, -1800, -500, 600, 1000, 4600]
+    assert sum(signed[:5]) == signed[5]
+    assert [n for _, _, n in steps] == [k.cohort_accounts, k.churned_accounts, k.contracted_accounts,
+                                        k.expanded_accounts, k.new_accounts, None]
 
 
 def test_grr_is_capped_per_account():

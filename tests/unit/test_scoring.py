@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -119,9 +118,9 @@ def test_full_data_account_by_hand(scores):
     # active (0.55-0.1)/0.6 = 75, breadth 40 -> usage (3*75 + 1*40)/4 = 66.25
     # tickets 0.3 in band -> 100, escalations (4-1)/4 = 75 -> support 87.5; days past due 30 -> 50
     # base = (50*66.25 + 30*87.5 + 20*50) / 100 = (3312.5 + 2625 + 1000) / 100 = 69.375
-    assert a.component_usage == pytest.approx(66.25)
-    assert a.component_support == pytest.approx(87.5)
-    assert a.component_financial == pytest.approx(50)
+    assert a.component_score_usage == pytest.approx(66.25)
+    assert a.component_score_support == pytest.approx(87.5)
+    assert a.component_score_financial == pytest.approx(50)
     assert a.health_score == pytest.approx(69.375) and a.base_score == pytest.approx(69.375)
     assert a.tier == "Neutral" and not a.at_risk and a.coverage == pytest.approx(1.0)
     assert a.lifecycle_stage == "mature" and a["flags"] == "" and a.penalty_points == 0 and not a.capped
@@ -131,8 +130,8 @@ def test_missing_metric_and_component_reweighted(scores):
     b = row(scores, "B")
     # usage = active only: (0.25-0.1)/0.6 = 25; support = (50 + 100)/2 = 75; financial dropped
     # base = (50*25 + 30*75) / (50+30) = 3500/80 = 43.75; escalation flag -10 -> 33.75
-    assert math.isnan(b.metric_score_feature_breadth) and math.isnan(b.component_financial)
-    assert b.component_usage == pytest.approx(25) and b.component_support == pytest.approx(75)
+    assert math.isnan(b.metric_score_feature_breadth) and math.isnan(b.component_score_financial)
+    assert b.component_score_usage == pytest.approx(25) and b.component_score_support == pytest.approx(75)
     assert b.base_score == pytest.approx(43.75)
     assert b.health_score == pytest.approx(33.75)
     # coverage: active 0.5*3/4 = 0.375, tickets + escalations 0.3*(1/2+1/2) = 0.3 -> 0.675
@@ -244,8 +243,8 @@ def test_coverage_below_the_threshold_is_no_data(model):
     assert t.coverage == pytest.approx(0.275)
     assert math.isnan(t.health_score) and t.tier == "No data" and not t.at_risk and not t.capped
     # What data there was stays visible.
-    assert t.base_score == 0 and t.component_usage == 0 and t.component_support == 0
-    assert math.isnan(t.component_financial) and t.metric_score_escalations_90d == 0
+    assert t.base_score == 0 and t.component_score_usage == 0 and t.component_score_support == 0
+    assert math.isnan(t.component_score_financial) and t.metric_score_escalations_90d == 0
     assert t.flag_champion and t["flags"] == "Champion left" and t.penalty_points == 5
     u = f.loc["U"]  # coverage 0.125: breadth 0.5 -> 50 would have been the score
     assert math.isnan(u.health_score) and u.tier == "No data" and u.base_score == pytest.approx(50)
@@ -278,7 +277,8 @@ def test_min_coverage_0_scores_as_before(model):
     assert e.coverage == 0 and math.isnan(e.health_score) and e.tier == "No data"
 
 
-def test_default_model_scores_60k_rows_fast():
+def test_default_model_scores_60k_mixed_rows():
+    # Speed is measured in scripts/benchmark.py, not here: this checks a large mixed frame scores sanely.
     model = load_model(ROOT / "model.yaml")
     rng = np.random.default_rng(0)
     n = 60_000
@@ -290,14 +290,10 @@ def test_default_model_scores_60k_rows_fast():
             v = rng.normal(0.3, 0.5, n)
             v[rng.random(n) < 0.1] = np.nan
             df[s] = v
-    best = math.inf
-    for _ in range(3):
-        t = time.perf_counter()
-        out = score_frame(df, model)
-        best = min(best, time.perf_counter() - t)
-    assert len(out.frame) == n and out.frame["health_score"].between(0, 100).all()
-    # Target is well under 0.3 s; the bound is loose because the test machine is shared.
-    assert best < 1.0, best
+    out = score_frame(df, model)
+    scored = out.frame["health_score"].dropna()
+    assert len(out.frame) == n and scored.between(0, 100).all() and len(scored) > 0.9 * n
+    assert set(out.frame["segment"]) == {"SMB", "Mid-Market", "Enterprise"}
 
 
 # Default model, one row per flag: nps 50 scores 100 and is the only metric, unless the trigger is itself a

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from chs_core.outcomes.tier_outcomes import flagged_loss_share, judged_outcomes, tier_outcomes
-from chs_core.sources.loading import dataset_from_frames
+from chs_core.sources import dataset_from_frames
 
 TIERS = ["Thriving", "Healthy", "Neutral", "At risk", "Critical"]
 MONTHS = ["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01"]
@@ -87,9 +87,9 @@ def test_flag_quality():
     assert q.false_positive_share == pytest.approx(3 / 5)
 
 
-def test_data_end_limits_what_can_be_judged():
+def test_end_month_limits_what_can_be_judged():
     # Trusting data only to Apr: Feb's horizon (May) is unknown, leaving the 5 Jan rows.
-    q = flagged_loss_share(HISTORY, ARR, data_end=date(2026, 4, 1))
+    q = flagged_loss_share(HISTORY, ARR, end_month=date(2026, 4, 1))
     assert (q.judged_rows, q.churners, q.recall) == (5, 1, 1.0)    # B Jan, flagged
     assert q.false_positive_share == 0.5                          # D Jan of flags B, D
 

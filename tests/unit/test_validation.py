@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from chs_core.errors import DataError
-from chs_core.sources.loading import dataset_from_frames, open_dataset
+from chs_core.sources import dataset_from_frames, open_dataset
 from chs_core.validation.checks import require_valid, validate_dataset
 
 TODAY = date(2026, 11, 23)

@@ -1,0 +1,72 @@
+"""What every command shares: the --data/--model/--as-of options, opening checked data, the as-of date."""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from chs_core.model import Model, load_model
+from chs_core.pipeline import CheckedSource, open_checked
+from chs_core.settings import DEFAULT_MODEL, DEMO_DATABASE
+from chs_core.sources import Dataset
+
+
+class UsageError(Exception):
+    """A bad option value; the message says which and what to pass."""
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write YYYY-MM-DD") from None
+
+
+def add_data_options(p: argparse.ArgumentParser, model: bool = True, as_of: bool = True) -> None:
+    p.add_argument("--data", type=Path, default=DEMO_DATABASE,
+                   help="folder of CSV/Parquet files named after the contract tables, or a .duckdb file "
+                        "(default: the demo database, built on first use)")
+    if model:
+        p.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model.yaml (default: the repo's)")
+    if as_of:
+        p.add_argument("--as-of", type=parse_date, default=None,
+                       help="score as of this date, YYYY-MM-DD (default: the end of the last complete data month)")
+
+
+def ensure_demo(path: Path) -> None:
+    """The bundled demo database is built on first use."""
+    if path.resolve() == DEMO_DATABASE.resolve() and not path.exists():
+        from chs_core.demo.build import build_demo_database
+
+        print(f"Building the demo database at {path} (first use, a few seconds)…", file=sys.stderr)
+        build_demo_database(path)
+
+
+def open_data(args) -> tuple[Dataset, CheckedSource]:
+    """Open and validate --data (exit 2 on errors, via DataError); warnings go to standard error."""
+    ensure_demo(args.data)
+    ds, checked = open_checked(args.data)
+    for w in checked.warnings:
+        print(w, file=sys.stderr)
+    return ds, checked
+
+
+def model_arg(args) -> Model:
+    return load_model(args.model)
+
+
+def as_of_arg(args, checked: CheckedSource) -> date:
+    """--as-of, else the end of the last complete month; a date in a partial month is warned about."""
+    check = checked.completeness
+    if args.as_of is None:
+        if checked.default_as_of is None:
+            raise UsageError(f"{check.message} Add monthly ARR rows (account_id, month, arr) to arr_monthly")
+        if check.partial:
+            print(check.message, file=sys.stderr)
+        return checked.default_as_of
+    if args.as_of > date.today():
+        raise UsageError(f"--as-of {args.as_of} is in the future; pass a date up to today")
+    if check.partial and args.as_of >= check.last_month:
+        print(f"Warning: {check.message} --as-of {args.as_of} falls in that month.", file=sys.stderr)
+    return args.as_of

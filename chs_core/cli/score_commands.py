@@ -1,0 +1,95 @@
+"""Commands that score: score (one as-of date), kpis (the executive summary), backtest (how the tiers held up)."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_arg, open_data
+from chs_core.kpis.executive import drop_alert_summary, executive_summary
+from chs_core.kpis.periods import PERIOD_MONTHS, month_end, previous_period, resolve_period
+from chs_core.outcomes.alerts import alert_dates, score_drops
+from chs_core.outcomes.tier_outcomes import flagged_loss_share, tier_outcomes
+from chs_core.pipeline import end_month_for, history_dates, score_dates
+from chs_core.settings import setting
+
+SCORE_COLUMNS = ("account_id", "account_name", "segment", "region", "csm", "as_of", "arr", "health_score", "tier",
+                 "at_risk", "coverage", "lifecycle_stage", "base_score", "penalty_points", "flags")
+
+
+def register(sub) -> dict:
+    p = sub.add_parser("score", help="scores as of a date, with tier, components and flags")
+    add_data_options(p)
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--output", "-o", type=Path, default=None, help="file to write (default: standard output)")
+    p = sub.add_parser("kpis", help="retention and health KPIs with the ARR bridge, as JSON")
+    add_data_options(p)
+    p.add_argument("--period", choices=tuple(PERIOD_MONTHS), default="ttm",
+                   help="trailing 12 months (default), quarter or month, ending with the as-of month")
+    p = sub.add_parser("backtest", help="how the tiers held up: churn and contraction after each past as-of date")
+    add_data_options(p)
+    p.add_argument("--horizon-months", type=int, default=setting("backtest_horizon_months"),
+                   help="months after each as-of date to judge (default from settings: 3)")
+    return {"score": cmd_score, "kpis": cmd_kpis, "backtest": cmd_backtest}
+
+
+def cmd_score(args) -> int:
+    ds, checked = open_data(args)
+    with ds:
+        model = model_arg(args)
+        as_of = as_of_arg(args, checked)
+        frame = score_dates(ds, model, [as_of]).frame
+    components = [c for c in frame.columns if c.startswith("component_score_")]
+    out = frame[[c for c in SCORE_COLUMNS if c in frame.columns] + components].copy()
+    out["as_of"] = pd.to_datetime(out["as_of"]).dt.date.astype(str)
+    out["tier"] = out["tier"].astype(str)
+    out = out.sort_values(["health_score", "arr"], ascending=[True, False], na_position="first")
+    text = out.to_csv(index=False) if args.format == "csv" else out.to_json(orient="records", indent=1, double_precision=4)
+    if args.output:
+        args.output.write_text(text)
+        print(f"Wrote {len(out):,} scores as of {as_of} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_kpis(args) -> int:
+    ds, checked = open_data(args)
+    with ds:
+        model = model_arg(args)
+        as_of = as_of_arg(args, checked)
+        period = resolve_period(args.period, end_month_for(as_of))
+        last = checked.completeness.last_month
+        if last is not None and period.end > last:
+            # With no snapshot for the end month every account would count as churned.
+            raise UsageError(f"--as-of {as_of} needs ARR for {period.end:%Y-%m}, but arr_monthly ends with "
+                             f"{last:%Y-%m}; pass --as-of {month_end(last)} or earlier")
+        health_as_of = month_end(period.end)
+        dates = sorted({health_as_of, month_end(previous_period(period).end), *alert_dates(health_as_of, model.alert)})
+        scored = score_dates(ds, model, dates).frame
+    summary = executive_summary(checked.arr, scored, period, model.tier_names())
+    out = summary.to_dict()
+    out["score_drop_alerts"] = drop_alert_summary(score_drops(scored, health_as_of, model.alert), model.alert)
+    print(json.dumps(out, indent=2, default=str))
+    return 0
+
+
+def cmd_backtest(args) -> int:
+    if args.horizon_months < 1:
+        raise UsageError(f"--horizon-months {args.horizon_months}: give a whole number of months, 1 or more")
+    ds, checked = open_data(args)
+    with ds:
+        model = model_arg(args)
+        as_of = as_of_arg(args, checked)
+        scored = score_dates(ds, model, history_dates(checked.arr, as_of)).frame
+    end = checked.completeness.end_month
+    tiers = tier_outcomes(scored, checked.arr, args.horizon_months, end, model.tier_names())
+    quality = flagged_loss_share(scored, checked.arr, args.horizon_months, end)
+    # A tier with no judged accounts has NaN shares; NaN is not JSON, so write null.
+    tiers = tiers.astype(object).where(tiers.notna(), None)
+    print(json.dumps({"horizon_months": args.horizon_months, "tiers": tiers.to_dict(orient="records"),
+                      "at_risk_flags": asdict(quality)}, indent=2, default=str))
+    return 0

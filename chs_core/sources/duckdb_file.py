@@ -1,0 +1,40 @@
+"""A DuckDB database file with tables named after the contract tables, queried in place (read-only)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from chs_core.contract import TABLES
+from chs_core.errors import DataError, Problem
+from chs_core.sources import sql
+from chs_core.sources.dataset import Dataset
+from chs_core.sources.fingerprint import files_fingerprint
+from chs_core.sources.views import connect, define_views
+
+
+@dataclass(frozen=True)
+class DuckDBFileSource:
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    @property
+    def key(self) -> str:
+        """Changes when the database file (or its write-ahead log) changes."""
+        return files_fingerprint("duckdb", self.path, [self.path, self.path.with_name(self.path.name + ".wal")])
+
+    def open(self) -> Dataset:
+        con = connect()
+        try:
+            con.execute(sql.attach_sql(str(self.path)))
+        except duckdb.Error as exc:
+            con.close()
+            raise DataError([Problem(str(self.path), None, None, f"cannot open as a DuckDB database ({exc})",
+                                     "pass a .duckdb file written by DuckDB, or a folder of CSV/Parquet files")]) from exc
+        names = {r[0].lower(): r[0] for r in con.execute(sql.LIST_ATTACHED_TABLES).fetchall()}
+        raw = {t.name: sql.attached_table(names[t.name]) for t in TABLES if t.name in names}
+        return define_views(con, raw, str(self.path))

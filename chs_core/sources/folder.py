@@ -1,0 +1,91 @@
+"""A folder with one CSV or Parquet file per contract table (accounts.csv, arr_monthly.parquet, ...)."""
+from __future__ import annotations
+
+import csv
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from chs_core.contract import TABLES
+from chs_core.errors import DataError, Problem
+from chs_core.sources import sql
+from chs_core.sources.dataset import Dataset
+from chs_core.sources.fingerprint import files_fingerprint
+from chs_core.sources.views import connect, define_views
+
+FILE_SUFFIXES = (".csv", ".parquet", ".csv.gz", ".tsv")
+
+
+def find_table_file(folder: Path, name: str) -> Path | None:
+    for suffix in FILE_SUFFIXES:
+        candidate = folder / f"{name}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _csv_header(path: Path, delimiter: str) -> list[str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle, delimiter=delimiter), [])
+
+
+def read_relation(path: Path) -> str:
+    """A DuckDB relation reading the file; raises ValueError (empty file) or UnicodeDecodeError."""
+    if path.suffix == ".parquet":
+        return sql.read_parquet_sql(str(path))
+    delimiter = "\t" if path.name.endswith(".tsv") else ","
+    header = _csv_header(path, delimiter)
+    if not header:
+        raise ValueError("the file is empty")
+    # The header row is read here, not sniffed: DuckDB's sniffer can take a malformed data line for the header.
+    # Every column is text: types are checked by validation with TRY_CAST, never guessed silently.
+    return sql.read_csv_sql(str(path), delimiter, header)
+
+
+@dataclass(frozen=True)
+class FolderSource:
+    """CSV/Parquet files named after the contract tables, in one folder."""
+
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    @property
+    def key(self) -> str:
+        """Changes when any data file in the folder is added, removed, renamed or changed."""
+        files = [f for f in self.path.iterdir() if f.name.endswith(FILE_SUFFIXES)] if self.path.is_dir() else []
+        return files_fingerprint("folder", self.path, files)
+
+    def open(self) -> Dataset:
+        raw: dict[str, str] = {}
+        unreadable: list[Problem] = []
+        used: set[str] = set()
+        for table in TABLES:
+            found = find_table_file(self.path, table.name)
+            if found is None:
+                continue
+            used.add(found.name)
+            try:
+                raw[table.name] = read_relation(found)
+            except UnicodeDecodeError:
+                unreadable.append(Problem(table.name, None, None, f"{found.name} is not UTF-8 text",
+                                          "save the file as UTF-8 CSV"))
+            except ValueError as exc:
+                unreadable.append(Problem(table.name, None, None, f"{found.name}: {exc}",
+                                          "write a header row with the column names, then the rows"))
+        con = connect()
+        try:
+            ds = define_views(con, raw, str(self.path), materialise=True)
+        except duckdb.Error as exc:  # pragma: no cover - a file changing under us
+            con.close()
+            raise DataError([Problem(str(self.path), None, None, f"cannot read the files ({exc})",
+                                     "check that each file is valid CSV with a header row, or Parquet")]) from exc
+        ds.read_problems = tuple(unreadable) + ds.read_problems
+        ds.unmatched_files = tuple(sorted(
+            f.name for f in self.path.iterdir() if f.name.endswith(FILE_SUFFIXES) and f.name not in used))
+        return ds

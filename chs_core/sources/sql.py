@@ -1,0 +1,125 @@
+"""Every SQL text the sources package runs, in one place.
+
+Names in these statements come from the data (file paths, CSV headers, DuckDB
+table and column names), so each is quoted with `quote_identifier` or
+`quote_literal`; values go in as bound parameters wherever DuckDB allows them
+(view definitions and read_csv arguments do not take parameters).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from chs_core.contract import Table
+
+
+def quote_identifier(name: str) -> str:
+    """A double-quoted SQL identifier; an embedded quote is doubled, so no name can end the quoting."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """A single-quoted SQL string literal with embedded quotes doubled."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+# Per table and column: how the typed view fills a default or normalises a value.
+_DEFAULTS = {
+    ("usage_events", "event_count"): "COALESCE({expr}, 1)",
+    ("csm_activities", "outcome"): "COALESCE(lower({expr}), 'held')",
+    ("tickets", "escalated"): "COALESCE({expr}, false)",
+    ("contacts", "is_champion"): "COALESCE({expr}, false)",
+    ("arr_monthly", "month"): "CAST(date_trunc('month', {expr}) AS DATE)",
+}
+
+
+def typed_select_sql(table: Table, raw: str, supplied: Iterable[str]) -> str:
+    """SELECT over the raw relation that casts every contract column to its type and fills absent ones with NULL."""
+    supplied = set(supplied)
+    parts = []
+    for col in table.columns:
+        if col.name in supplied:
+            expr = quote_identifier(col.name)
+            if col.type == "DATE":
+                # Accept timestamps and dates alike; month is truncated below.
+                expr = f"CAST(TRY_CAST({expr} AS TIMESTAMP) AS DATE)"
+            else:
+                expr = f"TRY_CAST({expr} AS {col.type})"
+        else:
+            expr = f"CAST(NULL AS {col.type})"
+        template = _DEFAULTS.get((table.name, col.name))
+        if template:
+            expr = template.format(expr=expr)
+        parts.append(f"{expr} AS {quote_identifier(col.name)}")
+    return f"SELECT {', '.join(parts)} FROM {raw}"
+
+
+def empty_view_sql(table: Table) -> str:
+    """A table that was not supplied (or could not be read): an empty view with every contract column."""
+    return f"CREATE VIEW {quote_identifier(table.name)} AS {typed_select_sql(table, '(SELECT 1) AS empty', ())} WHERE false"
+
+
+def raw_name(table: Table) -> str:
+    return quote_identifier(f"raw_{table.name}")
+
+
+def probe_raw_sql(table: Table, relation: str) -> str:
+    return f"CREATE VIEW {raw_name(table)} AS SELECT * FROM {relation}"
+
+
+def drop_raw_sql(table: Table) -> str:
+    return f"DROP VIEW IF EXISTS {raw_name(table)}"
+
+
+def count_raw_sql(table: Table) -> str:
+    return f"SELECT count(*) FROM {raw_name(table)}"
+
+
+def describe_sql(relation: str) -> str:
+    return f"DESCRIBE SELECT * FROM {relation}"
+
+
+def renamed_raw_sql(table: Table, relation: str, supplied: dict[str, str], materialise: bool) -> str:
+    """The raw table with its columns re-aliased to lower-case contract names (matched case-insensitively)."""
+    renamed = ", ".join(f"{quote_identifier(orig)} AS {quote_identifier(low)}" for low, orig in supplied.items())
+    kind = "TABLE" if materialise else "VIEW"
+    return f"CREATE {kind} {raw_name(table)} AS SELECT {renamed} FROM {relation}"
+
+
+def typed_view_sql(table: Table, supplied: Iterable[str]) -> str:
+    return f"CREATE VIEW {quote_identifier(table.name)} AS {typed_select_sql(table, raw_name(table), supplied)}"
+
+
+def read_parquet_sql(path: str) -> str:
+    return f"read_parquet({quote_literal(path)})"
+
+
+def read_csv_sql(path: str, delimiter: str, header: Sequence[str]) -> str:
+    """read_csv with the header row we read ourselves (never sniffed) and every column as text."""
+    columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in header)
+    return (f"read_csv({quote_literal(path)}, header = true, auto_detect = false, delim = {quote_literal(delimiter)}, "
+            f"quote = '\"', escape = '\"', strict_mode = true, columns = {{{columns}}})")
+
+
+def attach_sql(path: str) -> str:
+    return f"ATTACH {quote_literal(path)} AS src (READ_ONLY)"
+
+
+LIST_ATTACHED_TABLES = "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'"
+
+
+def attached_table(name: str) -> str:
+    return f"src.{quote_identifier(name)}"
+
+
+def registered_frame(name: str) -> str:
+    return quote_identifier(f"frame_{name}")
+
+
+def count_rows_sql(table_name: str) -> str:
+    return f"SELECT count(*) FROM {quote_identifier(table_name)}"
+
+
+def select_columns_sql(table_name: str, columns: Sequence[str], order_by: Sequence[str] = ()) -> str:
+    cols = ", ".join(quote_identifier(c) for c in columns)
+    order = f" ORDER BY {', '.join(quote_identifier(c) for c in order_by)}" if order_by else ""
+    return f"SELECT {cols} FROM {quote_identifier(table_name)}{order}"

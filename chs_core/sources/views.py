@@ -1,0 +1,65 @@
+"""Turn raw relations (files, attached tables, frames) into a Dataset of contract-shaped views."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from chs_core.contract import TABLES, Table
+from chs_core.errors import Problem
+from chs_core.sources import sql
+from chs_core.sources.dataset import Dataset
+
+CSV_LINE_ERROR = re.compile(r"Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)", re.S)
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that never downloads or loads an extension by itself (the app stays offline)."""
+    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+
+
+def read_problem(table: Table, exc: duckdb.Error) -> Problem:
+    """A file DuckDB cannot read, as a Problem naming the table, the line and the fix."""
+    match = CSV_LINE_ERROR.search(str(exc))
+    if match:
+        line, expected, found = match.groups()
+        return Problem(table.name, None, None, f"line {line} has {found} fields but the header has {expected}",
+                       "quote values that contain the delimiter (e.g. \"1,000\"), or remove thousands separators")
+    first = str(exc).strip().splitlines()[0][:300]
+    return Problem(table.name, None, None, f"the file cannot be read ({first})",
+                   "check it is UTF-8 CSV with one header row, or Parquet")
+
+
+def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    return [row[0] for row in con.execute(sql.describe_sql(relation)).fetchall()]
+
+
+def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], origin: str,
+                 materialise: bool = False) -> Dataset:
+    """One typed view per contract table over `raw_relations` (table name -> SQL relation); absent tables are empty.
+
+    materialise: copy each raw table into memory once (files: validation and metrics read them many times);
+    a DuckDB file is queried in place.
+    """
+    columns: dict[str, frozenset[str]] = {}
+    problems: list[Problem] = []
+    for table in TABLES:
+        relation = raw_relations.get(table.name)
+        if relation is None:
+            con.execute(sql.empty_view_sql(table))
+            continue
+        try:
+            con.execute(sql.probe_raw_sql(table, relation))
+            if materialise:
+                con.execute(sql.count_raw_sql(table)).fetchone()  # surface read errors per file
+        except duckdb.Error as exc:
+            problems.append(read_problem(table, exc))
+            con.execute(sql.drop_raw_sql(table))
+            con.execute(sql.empty_view_sql(table))
+            continue
+        supplied = {c.lower(): c for c in _columns_of(con, sql.raw_name(table))}
+        con.execute(sql.drop_raw_sql(table))
+        con.execute(sql.renamed_raw_sql(table, relation, supplied, materialise))
+        columns[table.name] = frozenset(supplied)
+        con.execute(sql.typed_view_sql(table, supplied))
+    return Dataset(con=con, present=frozenset(columns), origin=origin, columns=columns, read_problems=tuple(problems))
