@@ -62,11 +62,11 @@ def cmd_kpis(args) -> int:
         model = model_arg(args)
         as_of = as_of_arg(args, checked)
         period = resolve_period(args.period, end_month_for(as_of))
-        last = checked.completeness.last_month
-        if last is not None and period.end > last:
+        last_month = checked.completeness.last_month
+        if last_month is not None and period.end > last_month:
             # With no snapshot for the end month every account would count as churned.
             raise UsageError(f"--as-of {as_of} needs ARR for {period.end:%Y-%m}, but arr_monthly ends with "
-                             f"{last:%Y-%m}; pass --as-of {month_end(last)} or earlier")
+                             f"{last_month:%Y-%m}; pass --as-of {month_end(last_month)} or earlier")
         health_as_of = month_end(period.end)
         dates = sorted({health_as_of, month_end(previous_period(period).end), *alert_dates(health_as_of, model.alert)})
         scored = score_dates(ds, model, dates).frame

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from chs_core.kpis.periods import add_months, data_months, last_complete_month, previous_period, resolve_period
+from chs_core.kpis.periods import add_months, arr_frame, data_months, last_complete_month, previous_period, resolve_period
 from chs_core.sources import dataset_from_frames
 
 DBT_PERIODS = Path(__file__).parents[3] / "shared" / "external" / "dbt-mrr-playbook" / "subscription_periods.csv"
@@ -110,3 +110,11 @@ def test_dbt_playbook_ends_part_way_through_january_2020():
     assert (check.last_count, check.previous_count) == (4, 28)
     assert "2020-01" in check.message and "looks incomplete" in check.message
     assert "so 2019-12 is used as the default end month" in check.message
+
+
+def test_arr_is_cleaned_once_per_source():
+    raw = pd.DataFrame({"account_id": ["a", "a", "b"], "month": ["2026-01-15", "2026-01-20", "2026-02-01"],
+                        "arr": [100, 50, -5]})
+    clean = arr_frame(raw)
+    assert clean["arr"].tolist() == [150.0, 0.0]  # same month summed, negative counts as 0
+    assert arr_frame(clean) is clean  # a frame arr_frame built is passed through, not cleaned again
