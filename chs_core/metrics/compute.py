@@ -122,8 +122,11 @@ def _query() -> str:
     A single statement (not temp tables) because frames registered on ds.con are
     visible to that connection only, and it leaves nothing behind on the shared connection.
     """
+    # The account filter applies to the customer base only: the reference month and the feature
+    # catalogue stay computed over every account, so one account's metrics equal its row in the full run.
     ctes = ["_asof AS MATERIALIZED (SELECT DISTINCT unnest($as_of_dates::DATE[]) AS as_of)",
-            f"_base AS MATERIALIZED (\n{_sql('base')}\n)"]
+            f"_base AS MATERIALIZED (SELECT * FROM (\n{_sql('base')}\n)\n"
+            "WHERE NOT $filter_accounts OR list_contains($account_ids::VARCHAR[], account_id))"]
     ctes += [f"_m_{s} AS (\n{_sql(s)}\n)" for s in SOURCES]
     joins = "\n".join(f"JOIN _m_{s} USING (account_id, as_of)" for s in SOURCES)
     cols = ", ".join(f'"{c}"' for c in OUTPUT_COLUMNS)
@@ -131,8 +134,12 @@ def _query() -> str:
 
 
 def compute_metrics(ds: Dataset, as_of_dates: Sequence[date],
-                    settings: SignalSettings = SignalSettings()) -> pd.DataFrame:
+                    settings: SignalSettings = SignalSettings(),
+                    account_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """Metrics per customer account and as-of date, in one set-based pass per source.
+
+    account_ids: only these accounts (None: every account); the filter is pushed into the SQL, so
+    one account's history at many dates is fast, and each row equals that account's row in a full run.
 
     Returns columns OUTPUT_COLUMNS: account_id, as_of and ref_month (datetime64),
     arr, seats, then every METRIC_NAMES and FLAG_SIGNALS name as float (NaN = missing).
@@ -140,6 +147,8 @@ def compute_metrics(ds: Dataset, as_of_dates: Sequence[date],
     """
     params = _params(ds, settings)
     params["as_of_dates"] = sorted({pd.Timestamp(d).date() for d in as_of_dates})
+    params["filter_accounts"] = account_ids is not None
+    params["account_ids"] = [str(a) for a in account_ids] if account_ids is not None else []
     sql = _query()
     used = {k: params[k] for k in set(_PARAM.findall(sql))}
     frame = ds.df(sql, used)

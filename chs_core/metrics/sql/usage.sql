@@ -8,13 +8,22 @@ ud AS MATERIALIZED (
            bool_or(list_contains($key_features, lower(e.feature))) AS key_use
     FROM usage_events e, bounds b
     WHERE e.event_date > b.lo AND e.event_date <= b.hi
+      AND (NOT $filter_accounts OR list_contains($account_ids::VARCHAR[], e.account_id))
     GROUP BY ALL
 ),
--- (account, feature, day) over all history: feeds breadth and the catalogue of features seen.
+-- (account, feature, day) in the windows: feeds breadth (the last 28 days of each as-of date).
 fd AS MATERIALIZED (
     SELECT DISTINCT e.account_id, e.feature, e.event_date
     FROM usage_events e, bounds b
+    WHERE e.event_date > b.lo AND e.event_date <= b.hi
+      AND (NOT $filter_accounts OR list_contains($account_ids::VARCHAR[], e.account_id))
+),
+-- When each feature was first seen, over every account (the catalogue is never filtered).
+first_seen AS (
+    SELECT e.feature, min(e.event_date) AS first_seen
+    FROM usage_events e, bounds b
     WHERE e.event_date <= b.hi
+    GROUP BY e.feature
 ),
 -- Per user first, then per account: plain sums instead of DISTINCT aggregates (far cheaper).
 per_user AS (
@@ -42,8 +51,7 @@ feats AS (
 ),
 catalogue AS (
     SELECT a.as_of, count(*) AS features_seen
-    FROM _asof a JOIN (SELECT feature, min(event_date) AS first_seen FROM fd GROUP BY feature) f
-      ON f.first_seen <= a.as_of
+    FROM _asof a JOIN first_seen f ON f.first_seen <= a.as_of
     GROUP BY a.as_of
 ),
 -- Executive sponsors still at the customer on the as-of date, with a user id to match.
