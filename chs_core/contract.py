@@ -59,6 +59,8 @@ TABLES: tuple[Table, ...] = (
         _c("licensed_seats", "BIGINT", True, "Seats in the current contract; denominator of the active-user ratio."),
         _c("renewal_date", "DATE", False, "Next contract renewal date."),
         _c("customer_since", "DATE", False, "Contract start; defaults to the first month with ARR."),
+        _c("acquisition_channel", "VARCHAR", False, "How the account was won (e.g. inbound, outbound, partner, "
+           "self-serve), for retention by cohort."),
     )),
     Table("arr_monthly", True, ("account_id", "month"),
           "One ARR snapshot per account and calendar month; drives GRR, NRR, logo retention, expansion, contraction and churn. "

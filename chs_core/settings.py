@@ -39,6 +39,18 @@ SETTINGS: tuple[Setting, ...] = (
             "(practitioners aim below 20%)."),
     Setting("small_cohort_accounts", 20,
             "A KPI computed over fewer starting accounts than this carries a small-sample note."),
+    Setting("arr_bands", "10000,50000,100000",
+            "ARR value bands for cohorts, as ascending upper limits in dollars separated by commas: the default gives "
+            "under $10,000, $10,000 to $50,000, $50,000 to $100,000 and $100,000 and above (by starting ARR)."),
+    Setting("touch_types", "meeting,call,qbr,training",
+            "Activity types in csm_activities that count as a CSM touch when closing the loop (held, or no outcome "
+            "given); add renewal_meeting to count renewal meetings too."),
+    Setting("target_touch_days", 14,
+            "Time-to-detection target: a flagged account should have a CSM touch within this many days "
+            "(practitioners aim below 14)."),
+    Setting("target_intervention_success", 0.40,
+            "Intervention-success target: share of flagged accounts touched in time that had not churned or "
+            "contracted by the horizon, saved / intervened (practitioners aim above 40%)."),
     Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
     Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
     Setting("data_env", "CHS_DATA",

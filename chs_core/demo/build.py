@@ -33,6 +33,8 @@ INDUSTRIES = np.array(["Software", "Financial Services", "Healthcare", "Retail",
 INDUSTRY_SHARE = np.array([0.22, 0.14, 0.12, 0.11, 0.11, 0.08, 0.07, 0.07, 0.08])
 REGIONS = np.array(["NA", "EMEA", "APAC", "LATAM"])
 REGION_SHARE = np.array([0.45, 0.30, 0.15, 0.10])
+CHANNELS = np.array(["Inbound", "Outbound", "Partner", "Self-serve"])
+CHANNEL_SHARE = np.array([0.40, 0.30, 0.15, 0.15])
 NAME_A = np.array(["Blue", "North", "Bright", "Silver", "Summit", "Red", "Green", "Iron", "Clear", "Swift",
                    "Pine", "Harbor", "Nova", "Atlas", "Cedar", "Orbit", "Granite", "Lumen", "Vertex", "Maple"])
 NAME_B = np.array(["Harbor", "Peak", "Field", "Stone", "Wave", "Bridge", "River", "Forge", "Point", "Leaf",
@@ -64,6 +66,8 @@ def _accounts(rng: np.random.Generator, world: World, account_ids: np.ndarray) -
         "licensed_seats": world.seats[np.arange(n), last_t].astype(np.int64),
         "renewal_date": pd.to_datetime(world.renewal_date),
         "customer_since": pd.to_datetime(world.customer_since),
+        # Drawn last, so adding the column left every other column's draws as they were.
+        "acquisition_channel": rng.choice(CHANNELS, n, p=CHANNEL_SHARE),
     })
 
 
