@@ -26,6 +26,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backtest_horizon_months", 3,
             "Months after each as-of date in which churn or contraction is looked for when judging scores "
             "(3 = 'within 90 days')."),
+    Setting("backtest_bootstrap_samples", 200,
+            "Bootstrap replicates (accounts resampled with replacement) behind each AUC interval of the backtest; "
+            "0 leaves the intervals out."),
+    Setting("backtest_test_dates", 6,
+            "As-of dates at the end of the history that the time-split learned baseline and the suggested weights "
+            "are tested on (at most half the judged dates); training stops a horizon before the first of them."),
     Setting("warm_up_months", 3,
             "The score history starts this many months after the first ARR month: 90-day windows and 3-month "
             "trends need that much earlier data, and scores without it would look healthier than they are."),

@@ -1,9 +1,8 @@
-"""Commands that score: score (one as-of date), kpis (the executive summary), backtest (how the tiers held up)."""
+"""Commands that score: score (one as-of date), kpis (the executive summary)."""
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +11,7 @@ from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_a
 from chs_core.kpis.executive import drop_alert_summary, executive_summary
 from chs_core.kpis.periods import PERIOD_MONTHS, month_end, previous_period, resolve_period
 from chs_core.outcomes.alerts import alert_dates, score_drops
-from chs_core.outcomes.tier_outcomes import flagged_loss_share, tier_outcomes
-from chs_core.pipeline import end_month_for, history_dates, score_dates
-from chs_core.settings import setting
+from chs_core.pipeline import end_month_for, score_dates
 
 SCORE_COLUMNS = ("account_id", "account_name", "segment", "region", "csm", "as_of", "arr", "health_score", "tier",
                  "at_risk", "coverage", "lifecycle_stage", "base_score", "penalty_points", "flags")
@@ -29,11 +26,7 @@ def register(sub) -> dict:
     add_data_options(p)
     p.add_argument("--period", choices=tuple(PERIOD_MONTHS), default="ttm",
                    help="trailing 12 months (default), quarter or month, ending with the as-of month")
-    p = sub.add_parser("backtest", help="how the tiers held up: churn and contraction after each past as-of date")
-    add_data_options(p)
-    p.add_argument("--horizon-months", type=int, default=setting("backtest_horizon_months"),
-                   help="months after each as-of date to judge (default from settings: 3)")
-    return {"score": cmd_score, "kpis": cmd_kpis, "backtest": cmd_backtest}
+    return {"score": cmd_score, "kpis": cmd_kpis}
 
 
 def cmd_score(args) -> int:
@@ -74,22 +67,4 @@ def cmd_kpis(args) -> int:
     out = summary.to_dict()
     out["score_drop_alerts"] = drop_alert_summary(score_drops(scored, health_as_of, model.alert), model.alert)
     print(json.dumps(out, indent=2, default=str))
-    return 0
-
-
-def cmd_backtest(args) -> int:
-    if args.horizon_months < 1:
-        raise UsageError(f"--horizon-months {args.horizon_months}: give a whole number of months, 1 or more")
-    ds, checked = open_data(args)
-    with ds:
-        model = model_arg(args)
-        as_of = as_of_arg(args, checked)
-        scored = score_dates(ds, model, history_dates(checked.arr, as_of)).frame
-    end = checked.completeness.end_month
-    tiers = tier_outcomes(scored, checked.arr, args.horizon_months, end, model.tier_names())
-    quality = flagged_loss_share(scored, checked.arr, args.horizon_months, end)
-    # A tier with no judged accounts has NaN shares; NaN is not JSON, so write null.
-    tiers = tiers.astype(object).where(tiers.notna(), None)
-    print(json.dumps({"horizon_months": args.horizon_months, "tiers": tiers.to_dict(orient="records"),
-                      "at_risk_flags": asdict(quality)}, indent=2, default=str))
     return 0

@@ -1,6 +1,10 @@
-"""Outcomes: what happened after a score was given (tier outcomes, flag quality, score-drop alerts)."""
+"""Outcomes: what happened after a score was given (the backtest, tier outcomes, flag quality, score-drop alerts)."""
 from chs_core.outcomes.alerts import alert_dates, score_drops
+from chs_core.outcomes.backtest import Backtest, OutcomeReport, run_backtest
+from chs_core.outcomes.labels import Labels, label_history
+from chs_core.outcomes.quality import Quality, SliceQuality, TierRate
 from chs_core.outcomes.tier_outcomes import FlagQuality, flag_quality_of, judged_outcomes, tier_outcomes, tier_outcomes_of
 
-__all__ = ["FlagQuality", "alert_dates", "flag_quality_of", "judged_outcomes", "score_drops", "tier_outcomes",
+__all__ = ["Backtest", "FlagQuality", "Labels", "OutcomeReport", "Quality", "SliceQuality", "TierRate", "alert_dates",
+           "flag_quality_of", "judged_outcomes", "label_history", "run_backtest", "score_drops", "tier_outcomes",
            "tier_outcomes_of"]

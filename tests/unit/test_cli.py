@@ -301,21 +301,32 @@ def test_no_arr_rows_is_a_message_not_a_traceback(capsys, tmp_path):
 # backtest, contract ------------------------------------------------------------------------
 
 def test_backtest(capsys, good, reweight_all):
-    code, out, _ = _run(capsys, "backtest", "--data", str(good), "--model", reweight_all, "--as-of", "2026-03-31")
+    code, out, _ = _run(capsys, "backtest", "--data", str(good), "--model", reweight_all, "--as-of", "2026-03-31",
+                        "--bootstrap", "20")
     assert code == 0
-    d = _strict_json(out)  # a tier with no judged accounts has null shares, not NaN
-    assert d["horizon_months"] == 3 and set(d) >= {"tiers", "at_risk_flags"}
-    assert [t["tier"] for t in d["tiers"]] == ["Thriving", "Healthy", "Neutral", "At risk", "Critical"]
+    d = _strict_json(out)  # undefined figures are null, never NaN
+    assert d["horizon_months"] == 3
     # History: month ends from 3 warm-up months after the first ARR month (Jan 2025), so Apr 2025 on.
-    # Judged: as-of months whose month + 3 is in the data (<= 2026-03), i.e. Apr-Dec 2025 (9 dates).
+    # Judged: as-of months whose next 3 months are in the data (<= 2026-03), i.e. Apr-Dec 2025 (9 dates).
     # Customers: 5 a month Apr-Sep (A, B, C, D, F) and 6 Oct-Dec (+E): 6*5 + 3*6 = 48 rows
-    q = d["at_risk_flags"]
-    assert q["judged_rows"] == 48 and q["as_of_dates"] == 9
-    assert sum(t["accounts"] for t in d["tiers"]) == 48
-    # churned within 3 months: A from Nov and Dec (ARR 0 in Feb, Mar), F from Dec (no Mar row) = 3
-    assert q["churners"] == 3
-    # lost ARR: A 1200 * 2 + F 500 + B contraction 500 * 2 (from Nov and Dec) = 3900
-    assert q["lost_arr"] == pytest.approx(3900.0)
+    assert d["rows"] == 48 and len(d["as_of_dates"]) == 9
+    churn = d["churn"]["pooled"]
+    assert [t["tier"] for t in d["churn"]["tiers"]][:5] == ["Thriving", "Healthy", "Neutral", "At risk", "Critical"]
+    assert sum(t["rows"] for t in d["churn"]["tiers"]) == 48
+    # churned within 3 months: A from Nov and Dec (ARR 0 in Feb, Mar), F from Dec (no Mar row) = 3 rows, 2 accounts
+    assert churn["positives"] == 3 and churn["accounts_with_outcome"] == 2
+    assert churn["base_rate"] == pytest.approx(3 / 48)
+    # + B's contraction (1500 from Feb 2026) seen from Nov and Dec = 5
+    assert d["churn_or_contraction"]["pooled"]["positives"] == 5
+    assert {"auc", "auc_ci", "lift_top_decile", "recall", "precision", "false_positive_rate"} <= set(churn)
+
+
+def test_backtest_text_summary(capsys, good, reweight_all):
+    code, out, _ = _run(capsys, "backtest", "--data", str(good), "--model", reweight_all, "--as-of", "2026-03-31",
+                        "--format", "text", "--bootstrap", "0")
+    assert code == 0
+    assert "48 scores of 6 accounts as of 9 dates" in out and "Churn rate by tier" in out
+    assert "base rate 6.2%" in out  # 3 / 48
 
 
 def test_contract_lists_every_table(capsys):

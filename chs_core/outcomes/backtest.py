@@ -1,0 +1,194 @@
+"""The backtest: how well scores given point in time predicted churn (and churn or contraction) afterwards.
+
+One entry point, `run_backtest(scored_history, arr, ...)`, used by the CLI (`python -m chs_core backtest`),
+the tuning page and the executive page's tier outcomes. Every score in the history was computed as of
+its date with data up to then; it is judged against the horizon after that date (outcomes.labels).
+The result is a frozen `Backtest` of plain dataclasses; `Backtest.to_dict()` is JSON-ready (no NaN).
+
+Reported per outcome: pooled quality (AUC with a clustered bootstrap interval, top-decile lift, base rate,
+recall per account-month and per account, precision, false positive rate FP/(FP+TN) and the share of
+false alerts at the at-risk cut-off), the same inside the renewal window (renewal within the horizon, so
+timing no longer separates accounts), calibration per tier with counts, and quality per segment and per
+as-of date. Diagnostics per metric and flag, and two baselines (renewal timing, a time-split learned model).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from chs_core.metrics.catalog import SIGNAL_NAMES
+from chs_core.model import NO_DATA_TIER, Model
+from chs_core.outcomes import baselines as base
+from chs_core.outcomes.diagnostics import SignalCheck, flag_checks, metric_checks
+from chs_core.outcomes.labels import Labels, label_history
+from chs_core.outcomes.quality import Quality, SliceQuality, TierRate, quality_of, slice_qualities, tier_rates
+from chs_core.settings import setting
+from chs_core.sources import Dataset
+
+OUTCOMES = ("churn", "churn_or_contraction")
+
+
+@dataclass(frozen=True)
+class OutcomeReport:
+    outcome: str  # "churn" | "churn_or_contraction"
+    pooled: Quality
+    renewal_window: Quality | None  # None when no renewal dates are known
+    tiers: tuple[TierRate, ...]
+    segments: tuple[SliceQuality, ...]
+    as_of_dates: tuple[SliceQuality, ...]
+
+
+@dataclass(frozen=True)
+class Backtest:
+    horizon_months: int
+    as_of_dates: tuple[str, ...]  # judged as-of dates, ISO
+    rows: int  # judged (account, as-of) rows
+    accounts: int
+    churn: OutcomeReport
+    churn_or_contraction: OutcomeReport
+    diagnostics: tuple[SignalCheck, ...] = ()
+    baselines: tuple[base.Baseline, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready dict (tuples as lists, NaN and inf as None)."""
+        return _plain(asdict(self))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        return None if not math.isfinite(float(value)) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Judged:
+    """The scores of the judged rows, aligned with their Labels (what every figure is computed from)."""
+
+    labels: Labels
+    score: np.ndarray
+    at_risk: np.ndarray
+    tier: np.ndarray
+
+
+def judge(scored: pd.DataFrame, labels: Labels) -> Judged:
+    """Pick the judged rows' score, at-risk flag and tier out of a scored history (positions labels.rows)."""
+    r = labels.rows
+    score = pd.to_numeric(scored["health_score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[r]
+    at_risk = scored["at_risk"].astype("boolean").fillna(False).to_numpy(dtype=bool)[r]
+    tier = scored["tier"].astype(object).to_numpy()[r]
+    tier = np.where(pd.isna(tier), NO_DATA_TIER.name, tier).astype(object)
+    return Judged(labels, score, at_risk, tier)
+
+
+def outcome_report(j: Judged, outcome: str, tier_order: tuple[str, ...], samples: int, seed: int = 0) -> OutcomeReport:
+    """Every figure for one outcome ("churn" or "churn_or_contraction") from judged rows."""
+    lab = j.labels
+    y = lab.churned if outcome == "churn" else lab.lost
+    acc = lab.account_id
+    pooled = quality_of(j.score, j.at_risk, y, acc, samples, seed)
+    window = None
+    if lab.has_renewal_date:
+        w = lab.in_renewal_window
+        window = quality_of(j.score[w], j.at_risk[w], y[w], acc[w], samples, seed)
+    segments = () if lab.segment is None else tuple(
+        slice_qualities(np.where(pd.isna(lab.segment), "(none)", lab.segment), j.score, j.at_risk, y, acc))
+    dates = tuple(slice_qualities(np.datetime_as_string(lab.as_of, unit="D"), j.score, j.at_risk, y, acc))
+    return OutcomeReport(outcome, pooled, window, tuple(tier_rates(j.tier, y, lab.arr, lab.lost_arr, tier_order)),
+                         segments, dates)
+
+
+def _aligned(frame: pd.DataFrame, labels: Labels) -> np.ndarray:
+    """Row positions in `frame` of the judged rows, matched on (account_id, as_of); -1 if absent."""
+    keys = pd.MultiIndex.from_arrays([frame["account_id"].astype(str), pd.to_datetime(frame["as_of"])])
+    want = pd.MultiIndex.from_arrays([labels.account_id, pd.to_datetime(labels.as_of)])
+    return keys.get_indexer(want)
+
+
+def _column(frame: pd.DataFrame, name: str, pos: np.ndarray) -> np.ndarray:
+    values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    out = np.full(len(pos), np.nan)
+    out[pos >= 0] = values[pos[pos >= 0]]
+    return out
+
+
+def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Model | None = None,
+                 metrics: pd.DataFrame | None = None, horizon_months: int | None = None,
+                 end_month: date | None = None, samples: int | None = None, seed: int = 0,
+                 diagnostics: bool = True, baselines: bool = True, test_dates: int | None = None) -> Backtest:
+    """Judge a scored history (account_id, as_of, health_score, at_risk, tier; optional segment, flag_<name>,
+    days_to_renewal) against ARR after each as-of date.
+
+    model: gives the tier order and the metric directions and flags for the diagnostics (without it: none).
+    metrics: the point-in-time metrics of the same history (compute_metrics); gives days to renewal, the raw
+        metric values for the diagnostics and the learned baseline's inputs. Without it the diagnostics use
+        the scored frame's metric points and the learned baseline is left out.
+    end_month: the last complete ARR month (a partly loaded last month would look like mass churn).
+    samples: bootstrap replicates for the intervals (setting backtest_bootstrap_samples; 0 = none).
+    """
+    h = int(horizon_months if horizon_months is not None else setting("backtest_horizon_months"))
+    samples = int(samples if samples is not None else setting("backtest_bootstrap_samples"))
+    labels = label_history(scored, arr, h, end_month)
+    pos = _aligned(metrics, labels) if metrics is not None else None
+    if not labels.has_renewal_date and metrics is not None and "days_to_renewal" in metrics.columns:
+        labels = replace(labels, days_to_renewal=_column(metrics, "days_to_renewal", pos))
+    j = judge(scored, labels)
+    tier_order = model.tier_names() if model is not None else tuple(dict.fromkeys(j.tier.tolist()))
+    reports = {o: outcome_report(j, o, tier_order, samples, seed) for o in OUTCOMES}
+    notes = []
+    if len(labels) == 0:
+        notes.append(f"No score could be judged: each needs {h} months of ARR after its as-of date.")
+    checks: tuple[SignalCheck, ...] = ()
+    if diagnostics and model is not None and len(labels):
+        checks = _diagnostics(model, scored, metrics, labels, pos, samples // 2)
+    found: tuple[base.Baseline, ...] = ()
+    if baselines and len(labels):
+        found = _baselines(metrics, labels, pos, j.score, h, samples,
+                           test_dates if test_dates is not None else setting("backtest_test_dates"))
+    return Backtest(h, tuple(np.datetime_as_string(np.unique(labels.as_of), unit="D")), len(labels),
+                    len(np.unique(labels.account_id)), reports["churn"], reports["churn_or_contraction"],
+                    checks, found, tuple(notes))
+
+
+def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | None, labels: Labels,
+                 pos: np.ndarray | None, samples: int) -> tuple[SignalCheck, ...]:
+    y, acc, r = labels.churned, labels.account_id, labels.rows
+    values, points = {}, set()
+    for m in model.metric_names():
+        if metrics is not None and m in metrics.columns:
+            values[m] = _column(metrics, m, pos)
+        elif f"metric_score_{m}" in scored.columns:
+            values[m] = pd.to_numeric(scored[f"metric_score_{m}"], errors="coerce").to_numpy(dtype=float)[r]
+            points.add(m)
+    fired, known = {}, {}
+    for f in model.flags:
+        if f"flag_{f.name}" in scored.columns:
+            fired[f.name] = scored[f"flag_{f.name}"].astype("boolean").fillna(False).to_numpy(dtype=bool)[r]
+        if metrics is not None:
+            have = [~np.isnan(_column(metrics, c.signal, pos)) for c in f.conditions if c.signal in metrics.columns]
+            known[f.name] = np.logical_or.reduce(have) if have else np.zeros(len(labels), dtype=bool)
+    return (*metric_checks(model, values, y, acc, samples, points), *flag_checks(model, fired, known, y, acc, samples))
+
+
+def _baselines(metrics: pd.DataFrame | None, labels: Labels, pos: np.ndarray | None, score: np.ndarray, h: int,
+               samples: int, test_dates: int) -> tuple[base.Baseline, ...]:
+    y, acc = labels.churned, labels.account_id
+    out = []
+    if labels.has_renewal_date:
+        out.append(base.renewal_timing(labels.days_to_renewal, y, acc, score, samples))
+    if metrics is not None:
+        features = {c: _column(metrics, c, pos) for c in SIGNAL_NAMES if c in metrics.columns}
+        out.append(base.learned(features, labels.as_of, y, acc, score, h, test_dates, samples))
+    return tuple(out)

@@ -1,0 +1,89 @@
+"""What the data allows, beside the configured score: renewal timing alone, and a time-split learned model.
+
+- Renewal timing: the days to renewal as the only score (a renewal near = risk). Churn concentrates at
+  renewals, so a score that barely beats this says little about health.
+- Learned: a logistic regression (scikit-learn; imputation with missing-value indicators, standardised
+  inputs) on every point-in-time metric and flag signal, fitted on earlier as-of dates and tested on the
+  last ones with a gap of the horizon (time_split). The configured score is measured on the same test rows.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from chs_core.outcomes.ranking import auc, auc_interval, lift_top_decile
+from chs_core.outcomes.time_split import time_split
+
+
+@dataclass(frozen=True)
+class Baseline:
+    name: str  # "renewal_timing" | "learned"
+    description: str
+    rows: int  # rows it is measured on
+    positives: int
+    auc: float | None
+    auc_ci: tuple[float, float] | None
+    lift_top_decile: float | None
+    configured_auc: float | None  # the configured score on the same rows
+    configured_lift_top_decile: float | None
+    train_dates: tuple[str, ...] = ()
+    test_dates: tuple[str, ...] = ()
+    note: str = ""
+
+
+def _measured(name: str, description: str, s: np.ndarray, y: np.ndarray, account: np.ndarray,
+              configured: np.ndarray, samples: int, **extra) -> Baseline:
+    ok = ~np.isnan(s)
+    both = ok & ~np.isnan(configured)
+    a = auc(s[ok], y[ok])
+    return Baseline(
+        name, description, int(ok.sum()), int(y[ok].sum()), a,
+        auc_interval(s[ok], y[ok], account[ok], samples) if a is not None and samples > 0 else None,
+        lift_top_decile(s[ok], y[ok]) if ok.any() else None,
+        auc(configured[both], y[both]), lift_top_decile(configured[both], y[both]) if both.any() else None,
+        **extra)
+
+
+def renewal_timing(days_to_renewal: np.ndarray, y: np.ndarray, account: np.ndarray, configured: np.ndarray,
+                   samples: int = 200) -> Baseline:
+    """The days to renewal as a score (more days = healthier)."""
+    return _measured("renewal_timing", "Days to renewal alone: the nearer the renewal, the riskier.",
+                     np.asarray(days_to_renewal, dtype=float), y, account, configured, samples)
+
+
+def learned(features: dict[str, np.ndarray], as_of: np.ndarray, y: np.ndarray, account: np.ndarray,
+            configured: np.ndarray, horizon_months: int, test_dates: int, samples: int = 200) -> Baseline:
+    """Fit on the training dates, score the test dates with P(no outcome); see the module docstring."""
+    split = time_split(as_of, test_dates, horizon_months)
+    train, test = split.masks(as_of)
+    dates = {"train_dates": tuple(str(d) for d in split.train_dates),
+             "test_dates": tuple(str(d) for d in split.test_dates)}
+    desc = (f"Logistic regression on every point-in-time metric, trained on {len(split.train_dates)} earlier "
+            f"as-of dates, tested on the last {len(split.test_dates)} with a {horizon_months}-month gap.")
+    names = [k for k, v in features.items() if not np.isnan(np.asarray(v, dtype=float)[train]).all()]
+    if not split.usable or y[train].all() or not y[train].any() or not names or not test.any():
+        return Baseline("learned", desc, int(test.sum()), int(y[test].sum()), None, None, None,
+                        auc(configured[test], y[test]) if test.any() else None, None, note=(
+                            "Not enough history for a time split: it needs training dates a horizon before the "
+                            "test dates, with churn among them."), **dates)
+    x = np.column_stack([np.asarray(features[k], dtype=float) for k in names])
+    model = _logistic()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on tiny books; the AUC below is what counts
+        model.fit(x[train], y[train])
+    health = np.full(len(y), np.nan)
+    health[test] = model.predict_proba(x[test])[:, 0]  # probability of no outcome: higher = healthier
+    m = test
+    return _measured("learned", desc, health[m], y[m], account[m], np.asarray(configured)[m], samples, **dates)
+
+
+def _logistic():
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler(),
+                         LogisticRegression(C=1.0, max_iter=1000))

@@ -1,0 +1,129 @@
+"""What happened after each as-of date: churn, and churn or contraction, within a horizon of h months.
+
+For a score as of T (in month m, judged against months m+1 .. m+h, i.e. (T, T+h]):
+- churned: the account has no ARR (no row, or 0) in at least one month of (T, T+h]; an account that
+  stops paying and comes back inside the window still stopped paying.
+- churned or contracted: churned, or its lowest ARR in (T, T+h] is below its ARR in T's month.
+Only rows that can be judged are kept: the account pays in T's month, and every month of (T, T+h] is
+in the data and not after `end_month` (the last complete month). The labels depend on the data only,
+never on the model, so a tuning session labels the history once and re-judges every draft with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from chs_core.kpis.periods import arr_frame, month_start
+from chs_core.sources import Dataset
+
+
+@dataclass(frozen=True, eq=False)
+class Labels:
+    """Judged rows of a history (positions `rows` into it) with their outcomes; arrays align with `rows`."""
+
+    horizon_months: int
+    rows: np.ndarray  # int positions in the history frame
+    account_id: np.ndarray  # str
+    as_of: np.ndarray  # datetime64[ns]
+    arr: np.ndarray  # ARR in the as-of month
+    churned: np.ndarray  # bool
+    lost: np.ndarray  # bool: churned or contracted
+    lost_arr: np.ndarray  # ARR at as-of minus the lowest ARR in the window (>= 0)
+    days_to_renewal: np.ndarray  # float, NaN when unknown
+    horizon_days: np.ndarray  # days from the as-of date to the end of its horizon
+    segment: np.ndarray | None  # object, None without a segment column
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def in_renewal_window(self) -> np.ndarray:
+        """Rows whose renewal falls inside the horizon (days to renewal <= the horizon's days; overdue too)."""
+        with np.errstate(invalid="ignore"):
+            return self.days_to_renewal <= self.horizon_days
+
+    @property
+    def has_renewal_date(self) -> bool:
+        return bool((~np.isnan(self.days_to_renewal)).any())
+
+
+def label_history(history: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset, horizon_months: int,
+                  end_month: date | None = None, days_to_renewal: np.ndarray | None = None) -> Labels:
+    """Label every judgeable (account, as-of) row of `history` (account_id, as_of; optional segment,
+    days_to_renewal) with its outcome within `horizon_months`; see the module docstring.
+
+    days_to_renewal: per history row, when the history frame does not carry the column itself.
+    """
+    if horizon_months < 1:
+        raise ValueError("horizon_months must be at least 1")
+    arr = arr_frame(arr_monthly)
+    n = len(history)
+    empty = _empty(horizon_months, history)
+    if arr.empty or n == 0:
+        return empty
+    first = arr["month"].min()
+    last = arr["month"].max() if end_month is None else min(arr["month"].max(), pd.Timestamp(month_start(end_month)))
+    span = _month_index(last, first) + 1
+    present = np.zeros(span + horizon_months + 1, dtype=bool)
+    idx = _month_index(arr["month"], first)
+    keep = idx < span  # months after end_month are not trusted
+    present[idx[keep]] = True
+    accounts = pd.Index(arr["account_id"].unique())
+    table = np.zeros((len(accounts) + 1, len(present)))  # last row: accounts absent from arr_monthly
+    table[accounts.get_indexer(arr["account_id"][keep]), idx[keep]] = arr["arr"].to_numpy()[keep]
+
+    as_of = pd.to_datetime(history["as_of"]).to_numpy()
+    months = _month_index(pd.to_datetime(history["as_of"]).dt.to_period("M").dt.to_timestamp(), first)
+    acc = accounts.get_indexer(history["account_id"].astype(str))
+    acc = np.where(acc < 0, len(accounts), acc)
+    m = np.clip(months, 0, len(present) - 1)
+    window = m[:, None] + np.arange(1, horizon_months + 1)[None, :]  # (rows, h) month indices
+    window = np.clip(window, 0, len(present) - 1)
+    judged = (months >= 0) & (months + horizon_months < span) & present[window].all(axis=1)
+    now = table[acc, m]
+    judged &= now > 0
+    rows = np.flatnonzero(judged)
+    future = table[acc[rows][:, None], window[rows]]
+    low = future.min(axis=1)
+    now = now[rows]
+    churned = (future <= 0).any(axis=1)
+    horizon_end = _month_end_of_index(first, months[rows] + horizon_months)
+    days = (days_to_renewal if days_to_renewal is not None else
+            pd.to_numeric(history["days_to_renewal"], errors="coerce").to_numpy(dtype=float)
+            if "days_to_renewal" in history.columns else np.full(n, np.nan))
+    return Labels(
+        horizon_months=horizon_months,
+        rows=rows,
+        account_id=history["account_id"].astype(str).to_numpy()[rows],
+        as_of=as_of[rows],
+        arr=now,
+        churned=churned,
+        lost=churned | (low < now),
+        lost_arr=np.clip(now - low, 0.0, None),
+        days_to_renewal=np.asarray(days, dtype=float)[rows],
+        horizon_days=((horizon_end - as_of[rows].astype("datetime64[D]")).astype(float)),
+        segment=history["segment"].astype(object).to_numpy()[rows] if "segment" in history.columns else None,
+    )
+
+
+def _month_index(months, first: pd.Timestamp):
+    """Months after `first` (0 = first's month): of one timestamp, or of each value of a series."""
+    if isinstance(months, pd.Timestamp):
+        return (months.year - first.year) * 12 + (months.month - first.month)
+    s = pd.Series(pd.to_datetime(months))
+    return ((s.dt.year - first.year) * 12 + (s.dt.month - first.month)).to_numpy()
+
+
+def _month_end_of_index(first: pd.Timestamp, index: np.ndarray) -> np.ndarray:
+    """The last day (datetime64[D]) of the month `index` months after `first`."""
+    base = np.datetime64(f"{first.year:04d}-{first.month:02d}", "M")
+    return (base + index.astype("timedelta64[M]") + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+
+
+def _empty(horizon_months: int, history: pd.DataFrame) -> Labels:
+    z = np.zeros(0)
+    return Labels(horizon_months, z.astype(int), z.astype(str), z.astype("datetime64[ns]"), z, z.astype(bool),
+                  z.astype(bool), z, z, z, np.zeros(0, dtype=object) if "segment" in history.columns else None)

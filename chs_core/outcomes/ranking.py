@@ -1,0 +1,100 @@
+"""How well a score ranks an outcome: AUC (ties count half), its bootstrap interval clustered by account, lift.
+
+Convention: `score` is a health score (higher = healthier) and `y` is True for the bad outcome (churn).
+AUC = P(a random account-month without the outcome scores higher than one with it), ties counting 1/2;
+0.5 is no better than chance. Rows with a NaN score are left out by the callers.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+# Bootstrap replicates are evaluated a block at a time so memory stays small on big histories.
+_BLOCK = 16
+
+
+def _tie_groups(score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order that sorts score ascending, and the start index of each run of equal scores in that order."""
+    order = np.argsort(score, kind="stable")
+    s = score[order]
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    return order, starts
+
+
+def _auc_from_groups(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """AUC from per-tie-group positive and negative weights (last axis = groups, ascending score)."""
+    total_pos, total_neg = pos.sum(axis=-1), neg.sum(axis=-1)
+    neg_above = total_neg[..., None] - np.cumsum(neg, axis=-1)  # negatives scoring strictly higher
+    wins = (pos * (neg_above + 0.5 * neg)).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((total_pos > 0) & (total_neg > 0), wins / (total_pos * total_neg), np.nan)
+
+
+def auc(score: np.ndarray, y: np.ndarray) -> float | None:
+    """AUC of a health score for the outcome y (see the module docstring); None without both classes."""
+    score, y = np.asarray(score, dtype=float), np.asarray(y, dtype=bool)
+    if len(score) == 0 or y.all() or not y.any():
+        return None
+    order, starts = _tie_groups(score)
+    ys = y[order].astype(float)
+    pos = np.add.reduceat(ys, starts)
+    neg = np.add.reduceat(1.0 - ys, starts)
+    return float(_auc_from_groups(pos, neg))
+
+
+def auc_interval(score: np.ndarray, y: np.ndarray, cluster: np.ndarray, samples: int = 200,
+                 level: float = 0.95, seed: int = 0) -> tuple[float, float] | None:
+    """Percentile bootstrap interval of the AUC, resampling whole accounts (clusters) with replacement.
+
+    An account's months are not independent (the same account is scored every month), so resampling
+    rows would give intervals that are too narrow; resampling accounts keeps each account's rows together.
+    Replicates without both outcomes are skipped. None when fewer than 2 accounts or no usable replicate.
+    """
+    score, y = np.asarray(score, dtype=float), np.asarray(y, dtype=bool)
+    codes, _ = _codes(cluster)
+    k = int(codes.max()) + 1 if len(codes) else 0
+    if k < 2 or samples < 1 or y.all() or not y.any():
+        return None
+    order, starts = _tie_groups(score)
+    ys, cs = y[order], codes[order]
+    rng = np.random.default_rng(seed)
+    values = []
+    for first in range(0, samples, _BLOCK):
+        b = min(_BLOCK, samples - first)
+        counts = rng.multinomial(k, np.full(k, 1.0 / k), size=b).astype(float)  # (b, accounts)
+        w = counts[:, cs]  # each row weighs as often as its account was drawn
+        pos = np.add.reduceat(np.where(ys, w, 0.0), starts, axis=1)
+        neg = np.add.reduceat(np.where(ys, 0.0, w), starts, axis=1)
+        values.append(_auc_from_groups(pos, neg))
+    v = np.concatenate(values)
+    v = v[~np.isnan(v)]
+    if len(v) == 0:
+        return None
+    tail = (1.0 - level) / 2.0 * 100.0
+    return float(np.percentile(v, tail)), float(np.percentile(v, 100.0 - tail))
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    uniques, codes = np.unique(np.asarray(values), return_inverse=True)
+    return codes.reshape(-1), uniques
+
+
+def lift_top_decile(score: np.ndarray, y: np.ndarray, share: float = 0.1) -> float | None:
+    """Outcome rate among the riskiest `share` of rows (lowest scores) divided by the overall rate.
+
+    The cut rarely falls between two distinct scores: rows tied at the cut count in proportion to the
+    part of their tie group that fits, so the figure does not depend on the order of tied rows.
+    None when there are no rows or no outcome.
+    """
+    score, y = np.asarray(score, dtype=float), np.asarray(y, dtype=bool)
+    n = len(score)
+    if n == 0 or not y.any():
+        return None
+    order, starts = _tie_groups(score)
+    ys = y[order].astype(float)
+    size = np.diff(np.r_[starts, n]).astype(float)
+    pos = np.add.reduceat(ys, starts)
+    k = share * n
+    before = np.cumsum(size) - size  # rows in riskier groups
+    taken = np.clip(k - before, 0.0, size)  # rows of each group inside the top share
+    top_rate = float((pos * taken / size).sum()) / k
+    return top_rate / float(ys.mean())
