@@ -1,11 +1,12 @@
 """The health-score model: parse and validate model.yaml (schema, parse, overrides), save it (io), edit it (edits).
 
-Import order has no cycle: schema <- context <- overrides <- parse <- io <- edits.
+Untrusted YAML is read within fixed bounds (yaml_safe).
+Import order has no cycle: schema, yaml_safe <- context <- overrides <- parse <- io <- edits.
 """
 from __future__ import annotations
 
 from chs_core.errors import ModelError
-from chs_core.model.io import dump_model_yaml, load_model, model_to_dict, save_model
+from chs_core.model.io import dump_model_yaml, load_model, load_model_text, model_to_dict, save_model
 from chs_core.model.overrides import effective_model
 from chs_core.model.parse import parse_model
 from chs_core.model.schema import (
@@ -28,5 +29,5 @@ from chs_core.model.schema import (
 __all__ = [
     "Alert", "Component", "ComponentOverride", "Condition", "Flag", "MetricOverride", "MetricRule", "Model",
     "ModelError", "NO_DATA_TIER", "Normalisation", "Override", "Overrides", "Stage", "Tier",
-    "dump_model_yaml", "effective_model", "load_model", "model_to_dict", "parse_model", "save_model",
+    "dump_model_yaml", "effective_model", "load_model", "load_model_text", "model_to_dict", "parse_model", "save_model",
 ]

@@ -6,11 +6,15 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from chs_core.errors import ModelError
 from chs_core.model.schema import DIRECTIONS, Component, Normalisation, Tier
+from chs_core.model.yaml_safe import SHOWN, shorten
+
+MAX_NUMBER = 1e9  # no weight, threshold or cap in a model is near this; 1e308 weights overflow the sums
 
 NORM_KEYS = {"higher_better": ("bad", "good"), "lower_better": ("bad", "good"),
              "band": ("band", "bad_below", "bad_above")}
@@ -24,8 +28,10 @@ class Ctx:
 
     def fail(self, path: str, problem: str, wrong: str | None = None, valid: Iterable[str] = ()) -> ModelError:
         valid = [str(v) for v in valid]
-        close = difflib.get_close_matches(wrong, valid, n=1, cutoff=0.5) if wrong is not None else []
-        msg = f"{self.source}: {path}: {problem}"
+        # A value longer than any valid name cannot be close to one (and difflib on it would be slow).
+        close = (difflib.get_close_matches(wrong, valid, n=1, cutoff=0.5)
+                 if wrong is not None and len(wrong) <= SHOWN else [])
+        msg = f"{self.source}: {path[:200]}: {problem[:500]}"
         if close:
             msg += f" Did you mean '{close[0]}'?"
         elif valid:
@@ -43,18 +49,24 @@ class Ctx:
         allowed = tuple(allowed)
         for k in obj:
             if k not in allowed:
-                raise self.fail(_join(path, k), f"unknown key '{k}'.", str(k), allowed)
+                raise self.fail(_join(path, str(k)[:SHOWN]), f"unknown key {shorten(k)}.", str(k), allowed)
         for k in required:
             if k not in obj:
                 raise self.fail(_join(path, k), f"missing required key '{k}'.")
 
     def number(self, obj: object, path: str, lo: float | None = None, hi: float | None = None) -> float:
         if isinstance(obj, bool) or not isinstance(obj, (int, float)):
+            if isinstance(obj, str) and _looks_numeric(obj):
+                # YAML 1.1 reads 1e3 (no dot) and quoted numbers as text.
+                raise self.fail(path, f"expected a number, got the text {shorten(obj)} (write it unquoted, "
+                                      "with a dot and a signed exponent: 1.0e+3).")
             raise self.fail(path, f"expected a number, got {_kind(obj)}.")
         v = float(obj)
-        if v != v or (lo is not None and v < lo) or (hi is not None and v > hi):
+        if not math.isfinite(v) or abs(v) > MAX_NUMBER:
+            raise self.fail(path, f"must be a finite number no larger than {MAX_NUMBER:g} in size, got {shorten(obj)}.")
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
             rng = f"between {lo:g} and {hi:g}" if hi is not None else f">= {lo:g}"
-            raise self.fail(path, f"must be {rng}, got {obj}.")
+            raise self.fail(path, f"must be {rng}, got {shorten(obj)}.")
         return v
 
     def text(self, obj: object, path: str) -> str:
@@ -72,8 +84,16 @@ class Ctx:
     def choice(self, obj: object, path: str, valid: Iterable[str]) -> str:
         valid = tuple(valid)
         if obj not in valid:
-            raise self.fail(path, f"'{obj}' is not allowed.", str(obj), valid)
+            raise self.fail(path, f"{shorten(obj)} is not allowed.", str(obj)[:SHOWN + 1], valid)
         return obj
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text[:SHOWN])
+    except ValueError:
+        return False
+    return True
 
 
 def _kind(obj: object) -> str:
@@ -117,7 +137,8 @@ def parse_norm(ctx: Ctx, m: dict, path: str) -> Normalisation:
 def check_tiers(ctx: Ctx, tiers: list[Tier] | tuple[Tier, ...], path: str) -> None:
     names = [t.name for t in tiers]
     if len(set(names)) != len(names):
-        raise ctx.fail(path, f"tier names must be unique, got {names}.")
+        dup = next(n for n in names if names.count(n) > 1)
+        raise ctx.fail(path, f"tier names must be unique; {shorten(dup)} is used twice.")
     for a, b in zip(tiers, tiers[1:]):
         if not a.min_score > b.min_score:
             raise ctx.fail(path, f"tiers must be listed with strictly descending min_score (no overlap): "

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from chs_core.errors import ModelError
 from chs_core.model.parse import parse_model
 from chs_core.model.schema import Flag, Model, Override, norm_to_yaml
+from chs_core.model.yaml_safe import read_model_text, safe_load_bounded
 
 HISTORY_DIR = "model_history"
 
@@ -19,17 +19,12 @@ HISTORY_DIR = "model_history"
 def load_model(path: str | os.PathLike) -> Model:
     """Read and validate a model.yaml file; raises ModelError naming the file and key."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ModelError(f"{path}: cannot read the model file ({e.strerror}).") from e
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where else ""
-        raise ModelError(f"{path}: not valid YAML{line}: {getattr(e, 'problem', e)}.") from e
-    return parse_model(data, source=str(path))
+    return load_model_text(read_model_text(path), str(path))
+
+
+def load_model_text(text: str, source: str = "model.yaml") -> Model:
+    """Parse model YAML text (e.g. pasted or uploaded) within the bounds of yaml_safe, then validate it."""
+    return parse_model(safe_load_bounded(text, source), source=source)
 
 
 def _num(x: float | None):

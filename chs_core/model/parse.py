@@ -25,6 +25,7 @@ from chs_core.model.schema import (
     Stage,
     Tier,
 )
+from chs_core.model.yaml_safe import SHOWN, shorten
 
 TOP_KEYS = ("version", "name", "description", "components", "signals", "flags", "tiers", "at_risk_below",
             "alert", "missing_metrics", "min_coverage", "lifecycle", "overrides")
@@ -69,7 +70,7 @@ def parse_components(ctx: Ctx, obj: object) -> tuple[Component, ...]:
     d = ctx.mapping(obj, "components")
     comps, seen = [], {}
     for cname, cobj in d.items():
-        path = f"components.{cname}"
+        path = f"components.{str(cname)[:SHOWN]}"
         c = ctx.mapping(cobj, path)
         ctx.keys(c, path, ("weight", "metrics", "description"), ("weight", "metrics"))
         weight = ctx.number(c["weight"], f"{path}.weight", 0)
@@ -78,7 +79,7 @@ def parse_components(ctx: Ctx, obj: object) -> tuple[Component, ...]:
         for mname, mobj in mdict.items():
             mpath = f"{path}.metrics.{mname}"
             if mname not in METRIC_NAMES:
-                raise ctx.fail(mpath, f"unknown metric '{mname}'.", str(mname), METRIC_NAMES)
+                raise ctx.fail(mpath, f"unknown metric {shorten(mname)}.", str(mname), METRIC_NAMES)
             if mname in seen:
                 raise ctx.fail(mpath, f"metric '{mname}' is already used in component '{seen[mname]}'.")
             seen[mname] = cname
@@ -110,7 +111,7 @@ def parse_flags(ctx: Ctx, obj: object) -> tuple[Flag, ...]:
     d = ctx.mapping(obj, "flags")
     flags = []
     for name, fobj in d.items():
-        path = f"flags.{name}"
+        path = f"flags.{str(name)[:SHOWN]}"
         f = ctx.mapping(fobj, path)
         ctx.keys(f, path, ("label", "severity", "signal", "op", "value", "any", "penalty", "cap", "action"),
                  ("label", "severity"))
@@ -136,7 +137,7 @@ def parse_condition(ctx: Ctx, obj: object, path: str) -> Condition:
     c = ctx.mapping(obj, path)
     ctx.keys(c, path, ("signal", "op", "value"), ("signal", "op", "value"))
     if c["signal"] not in SIGNAL_NAMES:
-        raise ctx.fail(f"{path}.signal", f"unknown signal '{c['signal']}'.", str(c["signal"]), SIGNAL_NAMES)
+        raise ctx.fail(f"{path}.signal", f"unknown signal {shorten(c['signal'])}.", str(c["signal"]), SIGNAL_NAMES)
     op = ctx.choice(c["op"], f"{path}.op", OPS)
     return Condition(c["signal"], op, ctx.number(c["value"], f"{path}.value"))
 

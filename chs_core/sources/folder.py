@@ -12,18 +12,35 @@ from chs_core.contract import TABLES
 from chs_core.errors import DataError, Problem
 from chs_core.sources import sql
 from chs_core.sources.dataset import Dataset
+from chs_core.sources.files import not_a_regular_file, wrong_kind
 from chs_core.sources.fingerprint import files_fingerprint
 from chs_core.sources.views import connect, define_views
 
 FILE_SUFFIXES = (".csv", ".parquet", ".csv.gz", ".tsv")
 
 
+def table_files(folder: Path, name: str) -> list[Path]:
+    """Every file in `folder` named after table `name` (accounts.csv, accounts.parquet, ...)."""
+    return [folder / f"{name}{suffix}" for suffix in FILE_SUFFIXES if (folder / f"{name}{suffix}").exists()]
+
+
 def find_table_file(folder: Path, name: str) -> Path | None:
-    for suffix in FILE_SUFFIXES:
-        candidate = folder / f"{name}{suffix}"
-        if candidate.exists():
-            return candidate
-    return None
+    found = table_files(folder, name)
+    return found[0] if found else None
+
+
+def _file_problem(table: str, files: list[Path]) -> Problem | None:
+    """Why the table's file cannot be read, checked without opening anything that could block."""
+    if len(files) > 1:
+        names = " and ".join(f.name for f in files)
+        return Problem(table, None, None, f"{names} both hold this table, so one would be ignored silently",
+                       "keep one file per table: remove or rename the other")
+    why = not_a_regular_file(files[0]) or wrong_kind(files[0])
+    if why is None:
+        return None
+    return Problem(table, None, None, f"{files[0].name} {why}",
+                   f"save the table as {table}.csv (UTF-8 CSV), {table}.csv.gz (gzip-compressed CSV) "
+                   f"or {table}.parquet")
 
 
 def _csv_header(path: Path, delimiter: str) -> list[str]:
@@ -66,10 +83,15 @@ class FolderSource:
         unreadable: list[Problem] = []
         used: set[str] = set()
         for table in TABLES:
-            found = find_table_file(self.path, table.name)
-            if found is None:
+            files = table_files(self.path, table.name)
+            if not files:
                 continue
-            used.add(found.name)
+            used.update(f.name for f in files)
+            problem = _file_problem(table.name, files)
+            if problem is not None:
+                unreadable.append(problem)
+                continue
+            found = files[0]
             try:
                 raw[table.name] = read_relation(found)
             except UnicodeDecodeError:

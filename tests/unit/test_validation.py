@@ -136,7 +136,7 @@ def test_unreadable_sources_give_clear_errors(tmp_path):
         open_dataset(tmp_path / "nope")
     bad = tmp_path / "bad.duckdb"
     bad.write_text("not a database")
-    with pytest.raises(DataError, match="cannot open as a DuckDB database"):
+    with pytest.raises(DataError, match="is a text file, not a DuckDB database"):
         open_dataset(bad)
 
 
