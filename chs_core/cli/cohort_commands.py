@@ -1,10 +1,14 @@
 """Commands about retention by cohort and closing the loop: cohorts (a triangle as CSV), loop (JSON)."""
 from __future__ import annotations
 
+import json
 import sys
 
-from chs_core.cli.common import UsageError, add_data_options, open_data
+from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_arg, open_data
 from chs_core.kpis.cohorts import COHORT_BY, cohort_accounts, cohort_table, triangle_frame
+from chs_core.outcomes.loop import touch_activities
+from chs_core.outcomes.loop_report import alert_window_dates, loop_report
+from chs_core.pipeline import history_dates, score_dates
 
 
 def register(sub) -> dict:
@@ -17,7 +21,12 @@ def register(sub) -> dict:
                         "(bands from the arr_bands setting) or acquisition_channel")
     p.add_argument("--metric", choices=("logo", "nrr"), default="logo",
                    help="logo retention (share still paying) or nrr (ARR over starting ARR)")
-    return {"cohorts": cmd_cohorts}
+    p = sub.add_parser("loop", help="closing the loop: time from flag to CSM touch, outcomes, plays followed (JSON)",
+                       description="For each account that went at risk or raised a score-drop alert: days to the "
+                                   "first CSM touch, the share touched within 14 days per CSM and tier, the share "
+                                   "saved when touched in time vs not (an association, not proof of cause).")
+    add_data_options(p)
+    return {"cohorts": cmd_cohorts, "loop": cmd_loop}
 
 
 def cmd_cohorts(args) -> int:
@@ -32,4 +41,18 @@ def cmd_cohorts(args) -> int:
     if left:
         print(f"Left out of the cohorts: {left}.", file=sys.stderr)
     sys.stdout.write(triangle_frame(table, args.metric).to_csv(index=False, float_format="%.4f"))
+    return 0
+
+
+def cmd_loop(args) -> int:
+    ds, checked = open_data(args)
+    with ds:
+        model = model_arg(args)
+        as_of = as_of_arg(args, checked)
+        dates = history_dates(checked.arr, as_of)
+        history = score_dates(ds, model, dates).frame
+        alert_scores = score_dates(ds, model, alert_window_dates(dates, model.alert.within_days)).frame
+        activities = touch_activities(ds)
+    report = loop_report(history, alert_scores, activities, checked.arr, model, as_of, checked.completeness.end_month)
+    print(json.dumps(report.to_dict(), indent=2, default=str))
     return 0

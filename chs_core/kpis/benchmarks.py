@@ -68,4 +68,7 @@ def quality_targets() -> dict[str, Target]:
         "recall": Target("recall", setting("target_recall"), True, "churners flagged at risk beforehand"),
         "false_alert_share": Target("false_alert_share", setting("target_false_alert_share"), False,
                                     "at-risk alerts on accounts that did not churn (1 - precision)"),
+        "intervention_success": Target("intervention_success", setting("target_intervention_success"), True,
+                                       "flagged accounts touched in time that had not churned or contracted at the "
+                                       "horizon (saved / intervened)"),
     }

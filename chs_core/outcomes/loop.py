@@ -1,0 +1,194 @@
+"""Closing the loop: from a flag to a CSM touch to what happened (time to response, intervention outcome).
+
+Definitions (the loop page and `python -m chs_core loop` state them):
+- flag: an account that went at risk at a month end of the score history (at risk there, not at risk or not
+  scored at the month end before; the history's first month end is skipped, as when it went at risk is
+  unknown), or that raised a score-drop alert there. A flag less than the horizon (3 months) after the
+  account's previous flag belongs to the same episode and is not counted again.
+- touch: a csm_activities row of a touch type (setting touch_types: meeting, call, qbr, training) held, or
+  with no outcome given, dated after the flag date and on or before the as-of date.
+- days to touch: from the flag date to the first touch. Touched in time: within target_touch_days (14).
+  A flag younger than that with no touch yet is still open and counts in no share.
+- outcome: the backtest's label (outcomes.tier_outcomes.judged_outcomes): churned or contracted at the
+  horizon after the flag date. Saved = neither. Only flags whose horizon has passed are judged.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from chs_core.model.schema import Alert
+from chs_core.outcomes.alerts import score_drops
+from chs_core.outcomes.tier_outcomes import judged_outcomes
+from chs_core.settings import setting
+from chs_core.sources import Dataset
+
+ACTIVITY_COLUMNS = ("account_id", "activity_date", "activity_type", "outcome")
+HELD = ("held",)  # a missed, cancelled or scheduled activity is no touch
+Z95 = 1.959963984540054
+FLAG_COLUMNS = ("account_id", "account_name", "csm", "segment", "tier", "health_score", "arr", "reason")
+ASSOCIATION = ("This is an association, not proof of cause: the CSMs chose whom to touch, and touched accounts "
+               "may differ from the others (size, segment, how bad the warning was).")
+
+
+def touch_types() -> tuple[str, ...]:
+    return tuple(t.strip() for t in str(setting("touch_types")).split(",") if t.strip())
+
+
+def touch_activities(ds: Dataset) -> pd.DataFrame:
+    """csm_activities as the loop reads them (empty with the columns when the table was not supplied)."""
+    return ds.table("csm_activities", ACTIVITY_COLUMNS, order_by=("account_id", "activity_date"))
+
+
+def held_activities(activities: pd.DataFrame, types: Iterable[str] | None = None) -> pd.DataFrame:
+    """Activities of the given types (default: the touch types) that were held; outcome empty counts as held."""
+    types = touch_types() if types is None else tuple(types)
+    a = activities
+    held = a["outcome"].isna() | a["outcome"].astype(str).str.strip().str.lower().isin(HELD)
+    kind = a["activity_type"].astype(str).str.strip().str.lower().isin(types)
+    out = a.loc[held & kind, ["account_id", "activity_date", "activity_type"]].copy()
+    out["account_id"] = out["account_id"].astype(str)
+    out["activity_date"] = pd.to_datetime(out["activity_date"]).dt.normalize()
+    return out.sort_values(["account_id", "activity_date"], ignore_index=True)
+
+
+def turned_on(history: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows where `column` is True at a month end and was not True at the history's month end before."""
+    h = history[["account_id", "as_of", column]].copy()
+    h[column] = h[column].astype("boolean").fillna(False).astype(bool)
+    dates = sorted(h["as_of"].unique())
+    if len(dates) < 2:
+        return h.iloc[0:0]
+    previous = dict(zip(dates[1:], dates[:-1]))
+    before = h.assign(as_of=h["as_of"].map({d: n for n, d in previous.items()}))
+    before = before.dropna(subset=["as_of"]).rename(columns={column: "_before"})
+    now = h[(h["as_of"] != dates[0]) & h[column]]
+    now = now.merge(before, on=["account_id", "as_of"], how="left")
+    return now[~now["_before"].astype("boolean").fillna(False).astype(bool)].drop(columns="_before")
+
+
+def flag_events(history: pd.DataFrame, alert: Alert, alert_scores: pd.DataFrame | None = None,
+                horizon_months: int | None = None) -> pd.DataFrame:
+    """One row per flag (account, flag_date): went at risk and/or raised a score-drop alert; see the module doc.
+
+    history: scores at month ends (account_id, as_of, at_risk, health_score, tier, arr, + account columns).
+    alert_scores: scores at each month end minus alert.within_days (so alerts can be checked there).
+    """
+    horizon = setting("backtest_horizon_months") if horizon_months is None else horizon_months
+    h = history.assign(account_id=history["account_id"].astype(str), as_of=pd.to_datetime(history["as_of"]).dt.date)
+    risk = turned_on(h, "at_risk")[["account_id", "as_of"]].assign(reason="went at risk")
+    drops = []
+    if alert_scores is not None and len(alert_scores):
+        both = pd.concat([h, alert_scores.assign(account_id=alert_scores["account_id"].astype(str),
+                                                 as_of=pd.to_datetime(alert_scores["as_of"]).dt.date)])
+        for d in sorted(h["as_of"].unique()):
+            fired = score_drops(both, d, alert)
+            drops.append(fired[["account_id"]].assign(as_of=d, reason="score-drop alert"))
+    events = pd.concat([risk, *drops], ignore_index=True)
+    if events.empty:
+        return pd.DataFrame(columns=["flag_date", *FLAG_COLUMNS])
+    events = events.groupby(["account_id", "as_of"], as_index=False)["reason"].agg(lambda r: " and ".join(sorted(r)))
+    events = events.sort_values(["account_id", "as_of"], ignore_index=True)
+    # Episodes: a flag within the horizon after the account's previous counted flag is the same episode.
+    keep, last = [], {}
+    for account, d in zip(events["account_id"], events["as_of"]):
+        start = last.get(account)
+        new = start is None or (d.year - start.year) * 12 + d.month - start.month >= horizon
+        keep.append(new)
+        if new:
+            last[account] = d
+    events = events[keep]
+    extra = [c for c in FLAG_COLUMNS if c in h.columns and c not in ("account_id", "reason")]
+    events = events.merge(h[["account_id", "as_of", *extra]], on=["account_id", "as_of"], how="left")
+    return events.rename(columns={"as_of": "flag_date"}).reset_index(drop=True)
+
+
+def first_touches(flags: pd.DataFrame, touches: pd.DataFrame, as_of: date, within_days: int | None = None) -> pd.DataFrame:
+    """flags plus first_touch (date), touch_type, days_to_touch and status: within, later, not touched, open.
+
+    Only touches after the flag date and on or before as_of count (point in time).
+    """
+    days = setting("target_touch_days") if within_days is None else within_days
+    f = flags[pd.to_datetime(flags["flag_date"]) <= pd.Timestamp(as_of)].copy()
+    f["_flag"] = pd.to_datetime(f["flag_date"])
+    t = touches[touches["activity_date"] <= pd.Timestamp(as_of)]
+    joined = f[["account_id", "_flag"]].merge(t, on="account_id")
+    joined = joined[joined["activity_date"] > joined["_flag"]].sort_values("activity_date")
+    first = joined.drop_duplicates(["account_id", "_flag"])
+    f = f.merge(first.rename(columns={"activity_date": "first_touch", "activity_type": "touch_type"}),
+                on=["account_id", "_flag"], how="left")
+    f["days_to_touch"] = (f["first_touch"] - f["_flag"]).dt.days
+    age = (pd.Timestamp(as_of) - f["_flag"]).dt.days
+    f["status"] = np.select([f["days_to_touch"] <= days, f["days_to_touch"] > days, age > days],
+                            ["within", "later", "not touched"], default="open")
+    f["first_touch"] = f["first_touch"].dt.date
+    return f.drop(columns="_flag")
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
+    """Wilson score interval (95% by default) for a share; (None, None) when n is 0."""
+    if n == 0:
+        return None, None
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+def response_shares(touched: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    """Per value of `by` (None: everyone): flags decided, touched in time, share, median days to touch, not touched."""
+    decided = touched[touched["status"] != "open"]
+    key = decided[by].astype(object).fillna("Unassigned") if by else pd.Series("All", index=decided.index, dtype=object)
+    status = decided["status"].astype(str)
+    parts = pd.DataFrame({"_key": key.astype(str), "within": status == "within", "later": status == "later",
+                          "never": status == "not touched",
+                          "days": pd.to_numeric(decided["days_to_touch"], errors="coerce")})
+    g = parts.groupby("_key")
+    out = pd.DataFrame({"flags": g.size(), "touched_in_time": g["within"].sum(), "touched_later": g["later"].sum(),
+                        "not_touched": g["never"].sum(), "median_days_to_touch": g["days"].median()})
+    if by is None and out.empty:
+        out = pd.DataFrame({"flags": [0], "touched_in_time": [0], "touched_later": [0], "not_touched": [0],
+                            "median_days_to_touch": [np.nan]}, index=pd.Index(["All"], name="_key"))
+    counts = ["flags", "touched_in_time", "touched_later", "not_touched"]
+    out[counts] = out[counts].astype(int)
+    out["share_in_time"] = out["touched_in_time"] / out["flags"].where(out["flags"] > 0)
+    out = out.rename_axis(by or "group").reset_index()
+    return out.sort_values(["share_in_time", "flags"], ascending=[True, False], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    """Flags of one response group whose horizon has passed, and the share saved (not churned or contracted)."""
+
+    group: str
+    flags: int
+    saved: int
+    share_saved: float | None
+    ci_low: float | None  # Wilson 95% interval of share_saved
+    ci_high: float | None
+
+
+OUTCOME_GROUPS = {"touched in time": ("within",), "not touched in time": ("later", "not touched"),
+                  "touched later": ("later",), "not touched": ("not touched",)}
+
+
+def intervention_outcomes(touched: pd.DataFrame, arr: pd.DataFrame, horizon_months: int,
+                          end_month: date | None) -> tuple[list[OutcomeGroup], pd.DataFrame]:
+    """Saved share per response group (with the Wilson interval) and the judged flags behind them."""
+    decided = touched[touched["status"] != "open"]
+    probe = decided.assign(as_of=decided["flag_date"], tier=decided.get("tier", "Unknown"),
+                           health_score=decided.get("health_score", np.nan), at_risk=True,
+                           arr=decided.get("arr", np.nan))
+    judged = judged_outcomes(probe, arr, horizon_months, end_month)
+    judged["saved"] = ~(judged["churned"] | judged["contracted"])
+    groups = []
+    for name, statuses in OUTCOME_GROUPS.items():
+        rows = judged[judged["status"].isin(statuses)]
+        n, k = len(rows), int(rows["saved"].sum())
+        groups.append(OutcomeGroup(name, n, k, k / n if n else None, *wilson(k, n)))
+    return groups, judged
