@@ -9,8 +9,8 @@ Definitions (the loop page and `python -m chs_core loop` state them):
   with no outcome given, dated after the flag date and on or before the as-of date.
 - days to touch: from the flag date to the first touch. Touched in time: within target_touch_days (14).
   A flag younger than that with no touch yet is still open and counts in no share.
-- outcome: the backtest's label (outcomes.tier_outcomes.judged_outcomes): churned or contracted at the
-  horizon after the flag date. Saved = neither. Only flags whose horizon has passed are judged.
+- outcome: the backtest's label (outcomes.labels): churned or contracted in some month of the horizon after
+  the flag date. Saved = neither. Only flags whose whole horizon is in the data are judged.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ import pandas as pd
 
 from chs_core.model.schema import Alert
 from chs_core.outcomes.alerts import score_drops
-from chs_core.outcomes.tier_outcomes import judged_outcomes
+from chs_core.outcomes.labels import label_history
 from chs_core.settings import setting
 from chs_core.sources import Dataset
 
@@ -179,13 +179,17 @@ OUTCOME_GROUPS = {"touched in time": ("within",), "not touched in time": ("later
 
 def intervention_outcomes(touched: pd.DataFrame, arr: pd.DataFrame, horizon_months: int,
                           end_month: date | None) -> tuple[list[OutcomeGroup], pd.DataFrame]:
-    """Saved share per response group (with the Wilson interval) and the judged flags behind them."""
-    decided = touched[touched["status"] != "open"]
-    probe = decided.assign(as_of=decided["flag_date"], tier=decided.get("tier", "Unknown"),
-                           health_score=decided.get("health_score", np.nan), at_risk=True,
-                           arr=decided.get("arr", np.nan))
-    judged = judged_outcomes(probe, arr, horizon_months, end_month)
-    judged["saved"] = ~(judged["churned"] | judged["contracted"])
+    """Saved share per response group (with the Wilson interval) and the judged flags behind them.
+
+    Judged by the backtest's labels (outcomes.labels.label_history), so "churned or contracted" means the same
+    here as in the backtest: no ARR, or less ARR than in the flag month, in some month of the horizon.
+    """
+    decided = touched[touched["status"] != "open"].reset_index(drop=True)
+    labels = label_history(decided.assign(as_of=pd.to_datetime(decided["flag_date"])), arr, horizon_months, end_month)
+    judged = decided.iloc[labels.rows].reset_index(drop=True)
+    judged["churned"] = labels.churned
+    judged["contracted"] = labels.lost & ~labels.churned
+    judged["saved"] = ~labels.lost
     groups = []
     for name, statuses in OUTCOME_GROUPS.items():
         rows = judged[judged["status"].isin(statuses)]

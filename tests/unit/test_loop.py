@@ -116,8 +116,9 @@ def test_touch_shares_overall_per_csm_and_tier():
 
 def test_intervention_outcome_with_wilson_interval():
     r = report()
-    # Horizon 3 months after the flag month: Feb flags judged in May, V's March flag in June; T's June flag
-    # (September) is not judged. Saved: P yes; Q contracted (800 < 1000); R yes; S churned; V yes.
+    # The backtest's labels: every month of the 3 after the flag month. Feb flags over Mar-May, V's March flag
+    # over Apr-Jun; T's June flag (Jul-Sep) is not judged. Saved: P yes; Q contracted (800 in May); R yes;
+    # S churned (no rows from May); V yes.
     in_time, not_in_time = r.outcome("touched in time"), r.outcome("not touched in time")
     assert (in_time.flags, in_time.saved) == (3, 2)  # P, S, V
     assert (not_in_time.flags, not_in_time.saved) == (2, 1)  # Q, R
