@@ -117,9 +117,11 @@ def history_dates(arr: pd.DataFrame, as_of: date) -> list[date]:
     return dates if dates and dates[-1] == as_of else dates + [as_of]
 
 
-def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings) -> pd.DataFrame:
-    """compute_metrics for the dates, joined to account attributes (segment feeds segment overrides)."""
-    metrics = compute_metrics(ds, as_of_dates, settings)
+def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings,
+                          account_ids: list[str] | None = None) -> pd.DataFrame:
+    """compute_metrics for the dates (only `account_ids` when given), joined to account attributes (segment feeds
+    segment overrides)."""
+    metrics = compute_metrics(ds, as_of_dates, settings, account_ids)
     return metrics.merge(accounts_frame(ds), on="account_id", how="left")
 
 

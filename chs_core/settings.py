@@ -57,6 +57,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("target_intervention_success", 0.40,
             "Intervention-success target: share of flagged accounts touched in time that had not churned or "
             "contracted by the horizon, saved / intervened (practitioners aim above 40%)."),
+    Setting("queue_renewal_first_days", 90,
+            "The at-risk work queue lists accounts renewing within this many days first, then the rest by ARR at "
+            "stake."),
     Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
     Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
     Setting("data_env", "CHS_DATA",
