@@ -62,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
             "stake."),
     Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
     Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
+    Setting("duckdb_memory_limit", "3GB",
+            "Most memory DuckDB may use per open data source (e.g. 3GB, 500MB); larger joins spill to the temp "
+            "folder instead of exhausting the machine."),
+    Setting("duckdb_temp_directory", "",
+            "Folder where DuckDB spills what does not fit in duckdb_memory_limit (empty: chs-duckdb in the "
+            "system temp folder)."),
     Setting("data_env", "CHS_DATA",
             "Environment variable naming the data source the app opens (a folder or a .duckdb file)."),
     Setting("model_env", "CHS_MODEL", "Environment variable naming the model.yaml the app uses."),

@@ -49,8 +49,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -66,7 +66,8 @@ SOURCES = ("usage", "tickets", "nps", "contacts", "activities", "invoices")
 FLAG_NAMES: tuple[str, ...] = tuple(s.name for s in FLAG_SIGNALS)
 OUTPUT_COLUMNS: tuple[str, ...] = (
     ("account_id", "as_of", "ref_month", "arr", "seats") + METRIC_NAMES + FLAG_NAMES)
-_PARAM = re.compile(r"\$([a-z_]+)")
+_PARAM = re.compile(r"\$([a-z_0-9]+)")
+WINDOW_DAYS = 365  # the longest window any metric reads (NPS)
 
 
 def month_end_dates(first: date, last: date) -> list[date]:
@@ -116,40 +117,55 @@ def _sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
-def _query() -> str:
-    """One statement: as-of dates, customer base, each source's metrics, joined in OUTPUT_COLUMNS order.
+def _query(scoped: bool) -> str:
+    """One statement: as-of dates, their window days, customer base, each source's metrics, joined in OUTPUT_COLUMNS order.
 
     A single statement (not temp tables) because frames registered on ds.con are
     visible to that connection only, and it leaves nothing behind on the shared connection.
+    _days holds (as_of, day, age) for every day of every as-of date's longest window (365 days), so
+    each source joins its rows to the as-of dates by equality on the day, never by a range join.
+    _scope is the accounts asked for (all that ever paid when none are named).
     """
-    # The account filter applies to the customer base only: the reference month and the feature
-    # catalogue stay computed over every account, so one account's metrics equal its row in the full run.
+    scope = ("SELECT DISTINCT unnest($account_ids::VARCHAR[]) AS account_id" if scoped
+             else "SELECT DISTINCT account_id FROM arr_monthly WHERE arr > 0")
     ctes = ["_asof AS MATERIALIZED (SELECT DISTINCT unnest($as_of_dates::DATE[]) AS as_of)",
-            f"_base AS MATERIALIZED (SELECT * FROM (\n{_sql('base')}\n)\n"
-            "WHERE NOT $filter_accounts OR list_contains($account_ids::VARCHAR[], account_id))"]
+            "_days AS MATERIALIZED (SELECT a.as_of, CAST(a.as_of - r.age AS DATE) AS day, r.age "
+            f"FROM _asof a, (SELECT CAST(range AS INTEGER) AS age FROM range(0, {WINDOW_DAYS})) r)",
+            f"_scope AS MATERIALIZED ({scope})",
+            f"_base AS MATERIALIZED (\n{_sql('base')}\n)"]
     ctes += [f"_m_{s} AS (\n{_sql(s)}\n)" for s in SOURCES]
     joins = "\n".join(f"JOIN _m_{s} USING (account_id, as_of)" for s in SOURCES)
     cols = ", ".join(f'"{c}"' for c in OUTPUT_COLUMNS)
     return f"WITH {', '.join(ctes)}\nSELECT {cols} FROM _base\n{joins}\nORDER BY as_of, account_id"
 
 
+def _bounds(dates: list[date]) -> dict[str, date]:
+    """The earliest day each window length can reach ($lo_N: exclusive) and the last as-of date ($hi)."""
+    out: dict[str, date] = {"hi": dates[-1]}
+    for days in (56, 90, 180, 365):
+        out[f"lo_{days}"] = dates[0] - timedelta(days=days)
+    return out
+
+
 def compute_metrics(ds: Dataset, as_of_dates: Sequence[date],
                     settings: SignalSettings = SignalSettings(),
-                    account_ids: Sequence[str] | None = None) -> pd.DataFrame:
+                    account_ids: Iterable[str] | None = None) -> pd.DataFrame:
     """Metrics per customer account and as-of date, in one set-based pass per source.
-
-    account_ids: only these accounts (None: every account); the filter is pushed into the SQL, so
-    one account's history at many dates is fast, and each row equals that account's row in a full run.
 
     Returns columns OUTPUT_COLUMNS: account_id, as_of and ref_month (datetime64),
     arr, seats, then every METRIC_NAMES and FLAG_SIGNALS name as float (NaN = missing).
-    Sorted by as_of, account_id.
+    Sorted by as_of, account_id. `account_ids` limits the rows to those accounts (bound as values; the
+    filter reaches every table scan). Each row equals that account's row in the full run: the reference
+    month and the feature catalogue stay computed over every account.
     """
+    dates = sorted({pd.Timestamp(d).date() for d in as_of_dates})
     params = _params(ds, settings)
-    params["as_of_dates"] = sorted({pd.Timestamp(d).date() for d in as_of_dates})
-    params["filter_accounts"] = account_ids is not None
-    params["account_ids"] = [str(a) for a in account_ids] if account_ids is not None else []
-    sql = _query()
+    params["as_of_dates"] = dates
+    params.update(_bounds(dates or [date(1970, 1, 1)]))  # no date: no rows, the same columns and types
+    scoped = account_ids is not None
+    if scoped:
+        params["account_ids"] = sorted({str(a) for a in account_ids})
+    sql = _query(scoped)
     used = {k: params[k] for k in set(_PARAM.findall(sql))}
     frame = ds.df(sql, used)
     for col in ("as_of", "ref_month"):

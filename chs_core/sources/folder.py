@@ -80,6 +80,7 @@ class FolderSource:
 
     def open(self) -> Dataset:
         raw: dict[str, str] = {}
+        text_tables: set[str] = set()  # read from CSV/TSV: parsed once into memory; Parquet is read in place
         unreadable: list[Problem] = []
         used: set[str] = set()
         for table in TABLES:
@@ -92,6 +93,8 @@ class FolderSource:
                 unreadable.append(problem)
                 continue
             found = files[0]
+            if not found.name.endswith(".parquet"):
+                text_tables.add(table.name)
             try:
                 raw[table.name] = read_relation(found)
             except UnicodeDecodeError:
@@ -102,7 +105,7 @@ class FolderSource:
                                           "write a header row with the column names, then the rows"))
         con = connect()
         try:
-            ds = define_views(con, raw, str(self.path), materialise=True)
+            ds = define_views(con, raw, str(self.path), materialise=text_tables)
         except duckdb.Error as exc:  # pragma: no cover - a file changing under us
             con.close()
             raise DataError([Problem(str(self.path), None, None, f"cannot read the files ({exc})",

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from collections.abc import Collection
+from pathlib import Path
 
 import duckdb
 
 from chs_core.contract import TABLES, Table
 from chs_core.errors import Problem
+from chs_core.settings import setting
 from chs_core.sources import sql
 from chs_core.sources.dataset import Dataset
 
@@ -14,8 +18,14 @@ CSV_LINE_ERROR = re.compile(r"Line: (\d+).*?Expected Number of Columns: (\d+) Fo
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that never downloads or loads an extension by itself (the app stays offline)."""
-    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    """An in-memory DuckDB that never downloads or loads an extension by itself (the app stays offline).
+
+    Memory is capped (setting duckdb_memory_limit) and large joins and sorts spill to a temp folder
+    (duckdb_temp_directory) instead of taking the machine's memory.
+    """
+    temp = setting("duckdb_temp_directory") or str(Path(tempfile.gettempdir()) / "chs-duckdb")
+    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                  "memory_limit": setting("duckdb_memory_limit"), "temp_directory": temp})
 
 
 def read_problem(table: Table, exc: duckdb.Error) -> Problem:
@@ -35,11 +45,12 @@ def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
 
 
 def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], origin: str,
-                 materialise: bool = False) -> Dataset:
+                 materialise: Collection[str] = ()) -> Dataset:
     """One typed view per contract table over `raw_relations` (table name -> SQL relation); absent tables are empty.
 
-    materialise: copy each raw table into memory once (files: validation and metrics read them many times);
-    a DuckDB file is queried in place.
+    materialise: tables to copy into memory once (CSV files: parsing text again for every query costs more
+    than the copy); Parquet files and DuckDB tables are queried in place, so only the columns and rows a
+    query needs are read.
     """
     columns: dict[str, frozenset[str]] = {}
     problems: list[Problem] = []
@@ -50,7 +61,7 @@ def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], 
             continue
         try:
             con.execute(sql.probe_raw_sql(table, relation))
-            if materialise:
+            if table.name in materialise:
                 con.execute(sql.count_raw_sql(table)).fetchone()  # surface read errors per file
         except duckdb.Error as exc:
             problems.append(read_problem(table, exc))
@@ -59,7 +70,7 @@ def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], 
             continue
         supplied = {c.lower(): c for c in _columns_of(con, sql.raw_name(table))}
         con.execute(sql.drop_raw_sql(table))
-        con.execute(sql.renamed_raw_sql(table, relation, supplied, materialise))
+        con.execute(sql.renamed_raw_sql(table, relation, supplied, table.name in materialise))
         columns[table.name] = frozenset(supplied)
         con.execute(sql.typed_view_sql(table, supplied))
     return Dataset(con=con, present=frozenset(columns), origin=origin, columns=columns, read_problems=tuple(problems))

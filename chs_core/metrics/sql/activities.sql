@@ -1,22 +1,22 @@
--- CSM-activity metrics per (account, as-of) row of _base over activities dated <= as_of.
+-- CSM-activity metrics per (account, as-of) row of _base over activities dated in (as_of - 180, as_of].
 -- Keywords match case-insensitively anywhere in the notes; one note counts once.
 WITH a AS (
     SELECT account_id, activity_date, activity_type, outcome,
            len(list_filter($competitor_keywords, lambda k: contains(lower(notes), lower(k)))) > 0 AS competitor,
            len(list_filter($budget_keywords, lambda k: contains(lower(notes), lower(k)))) > 0 AS budget
     FROM csm_activities
+    WHERE activity_date > $lo_180 AND activity_date <= $hi AND account_id IN (SELECT account_id FROM _scope)
 ),
 agg AS (
-    SELECT b.account_id, b.as_of,
-           count(*) FILTER (WHERE a.activity_date > b.as_of - 90 AND a.outcome = 'held'
+    SELECT d.as_of, a.account_id,
+           count(*) FILTER (WHERE d.age < 90 AND a.outcome = 'held'
                             AND a.activity_type IN ('meeting', 'qbr', 'call')) AS meetings,
            count(*) FILTER (WHERE a.activity_type = 'training' AND a.outcome = 'held') AS trainings,
-           count(*) FILTER (WHERE a.activity_date > b.as_of - 90 AND a.outcome = 'missed'
+           count(*) FILTER (WHERE d.age < 90 AND a.outcome = 'missed'
                             AND a.activity_type = 'renewal_meeting') AS missed_renewal,
-           count(*) FILTER (WHERE a.activity_date > b.as_of - 90 AND a.competitor) AS competitor,
-           count(*) FILTER (WHERE a.activity_date > b.as_of - 90 AND a.budget) AS budget
-    FROM _base b JOIN a ON a.account_id = b.account_id
-    WHERE a.activity_date > b.as_of - 180 AND a.activity_date <= b.as_of
+           count(*) FILTER (WHERE d.age < 90 AND a.competitor) AS competitor,
+           count(*) FILTER (WHERE d.age < 90 AND a.budget) AS budget
+    FROM a JOIN _days d ON d.day = a.activity_date AND d.age < 180
     GROUP BY ALL
 )
 SELECT b.account_id, b.as_of,

@@ -1,5 +1,5 @@
 -- One row per (account, as-of date) for accounts that are customers at that date,
--- with the ARR-history metrics. Reads the temp table _asof(as_of).
+-- with the ARR-history metrics. Reads _asof(as_of) and _scope(account_id), the accounts asked for.
 -- The reference month is the latest month in arr_monthly (over all accounts) <= as_of,
 -- so one account's late data never shifts another's reference month.
 WITH months AS (
@@ -10,10 +10,12 @@ ref AS (
     FROM _asof a JOIN months m ON m.month <= a.as_of
     GROUP BY a.as_of
 ),
+-- An account's first paid month. For a customer at T (paid in T's reference month) the first paid
+-- month up to the reference month is its first paid month overall, so no as-of x history join.
 first_paid AS (
-    SELECT r.as_of, f.account_id, min(f.month) AS first_month
-    FROM ref r JOIN arr_monthly f ON f.month <= r.ref_month AND f.arr > 0
-    GROUP BY ALL
+    SELECT account_id, min(month) AS first_month
+    FROM arr_monthly WHERE arr > 0
+    GROUP BY account_id
 ),
 cust AS (
     SELECT r.as_of, r.ref_month, cur.account_id, cur.arr,
@@ -26,11 +28,12 @@ cust AS (
            COALESCE(acc.customer_since, fp.first_month) AS since
     FROM ref r
     JOIN arr_monthly cur ON cur.month = r.ref_month AND cur.arr > 0
+     AND cur.account_id IN (SELECT account_id FROM _scope)
     LEFT JOIN arr_monthly prev
            ON prev.account_id = cur.account_id
           AND prev.month = CAST(r.ref_month - INTERVAL 3 MONTH AS DATE)
     LEFT JOIN accounts acc ON acc.account_id = cur.account_id
-    LEFT JOIN first_paid fp ON fp.account_id = cur.account_id AND fp.as_of = r.as_of
+    LEFT JOIN first_paid fp ON fp.account_id = cur.account_id
 )
 SELECT account_id, as_of, ref_month, arr, CAST(seats AS DOUBLE) AS seats,
        -- No paying row 3 months ago (a new customer): a fraction of 0 is undefined.

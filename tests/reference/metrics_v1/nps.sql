@@ -1,0 +1,23 @@
+-- NPS per (account, as-of) row of _base over answers in (as_of - 365, as_of].
+-- Weight = role weight (2 for decision makers, else 1) x 0.5 ** (age_days / 90).
+WITH r AS (
+    SELECT b.account_id, b.as_of, n.score,
+           list_contains($dm_roles, n.respondent_role) AS is_dm,
+           (CASE WHEN list_contains($dm_roles, n.respondent_role) THEN 2.0 ELSE 1.0 END)
+             * pow(0.5, (b.as_of - n.responded_at) / 90.0) AS w,
+           n.responded_at
+    FROM _base b JOIN nps_responses n ON n.account_id = b.account_id
+    WHERE n.responded_at > b.as_of - 365 AND n.responded_at <= b.as_of
+),
+agg AS (
+    SELECT account_id, as_of,
+           sum(w) FILTER (WHERE score >= 9) AS w_pro, sum(w) FILTER (WHERE score <= 6) AS w_det, sum(w) AS w_all,
+           count(*) FILTER (WHERE is_dm AND score <= 6 AND responded_at > as_of - 180) AS dm_det
+    FROM r GROUP BY ALL
+)
+SELECT b.account_id, b.as_of,
+       CASE WHEN a.w_all > 0
+            THEN 100.0 * (COALESCE(a.w_pro, 0) - COALESCE(a.w_det, 0)) / a.w_all END AS nps,
+       CASE WHEN $has_nps AND $has_roles THEN CAST(COALESCE(a.dm_det, 0) AS DOUBLE) END AS dm_detractors_180d
+FROM _base b
+LEFT JOIN agg a ON a.account_id = b.account_id AND a.as_of = b.as_of
