@@ -4,8 +4,9 @@ A hidden monthly health process per account (AR(1) plus shocks such as champion
 departures, reorgs, budget cuts, outages and bad onboardings) drives renewals,
 contraction and churn; every observable table is drawn from the same health, so
 signals worsen one to three months before an account churns or cuts seats.
-See demo_world (latent process), demo_people (contacts, users), demo_usage,
-demo_signals (tickets, NPS, invoices) and demo_activities (CSM activities).
+See world (latent process), people (contacts, users), usage, support_and_billing (tickets,
+NPS, invoices) and activities (CSM activities); stories lays the written seed story (one
+account, 72 -> 45 -> 75) over the simulated book.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import pandas as pd
 from chs_core.contract import SEGMENTS, TABLES
 from chs_core.demo.activities import build_activities
 from chs_core.demo.people import assign_csms, build_people
+from chs_core.demo.stories import STORY_INDEX, apply_story, has_story
 from chs_core.demo.support_and_billing import build_invoices, build_nps, build_tickets
 from chs_core.demo.usage import build_usage
 from chs_core.demo.world import World, simulate_world
@@ -96,16 +98,20 @@ def generate_demo(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date
     world = simulate(seed, n_accounts, end_month, n_months)
     account_ids = np.array([f"ACC-{i:05d}" for i in range(1, n_accounts + 1)])
     contacts, slots = build_people(_rng(seed, "people"), world, account_ids)
+    story = has_story(n_accounts, n_months)
     frames = {
         "accounts": _accounts(_rng(seed, "accounts"), world, account_ids),
         "arr_monthly": _arr_monthly(world, account_ids),
-        "usage_events": build_usage(_rng(seed, "usage"), world, slots, account_ids),
+        "usage_events": build_usage(_rng(seed, "usage"), world, slots, account_ids, STORY_INDEX if story else None),
         "tickets": build_tickets(_rng(seed, "tickets"), world, account_ids),
         "nps_responses": build_nps(_rng(seed, "nps"), world, account_ids, contacts, slots.contact_start_t),
         "contacts": contacts,
         "csm_activities": build_activities(_rng(seed, "activities"), world, account_ids),
         "invoices": build_invoices(_rng(seed, "invoices"), world, account_ids),
     }
+    if story:
+        window_start = pd.Timestamp(world.month_starts[0]).date()
+        frames = apply_story(frames, end_month.replace(day=1), window_start)
     for table in TABLES:  # each builder already emits the contract columns in order; no copy of big frames
         assert list(frames[table.name].columns) == [c.name for c in table.columns], table.name
     return {t.name: frames[t.name] for t in TABLES}

@@ -73,10 +73,17 @@ def _month_rows(rng: np.random.Generator, world: World, slots: Slots, adopt_u: n
             feat[first].astype(np.int8), count[first].astype(np.int32))
 
 
-def build_usage(rng: np.random.Generator, world: World, slots: Slots, account_ids: np.ndarray) -> pd.DataFrame:
-    """usage_events frame: account_id, user_id, event_date, feature, event_count."""
+def build_usage(rng: np.random.Generator, world: World, slots: Slots, account_ids: np.ndarray,
+                exclude: int | None = None) -> pd.DataFrame:
+    """usage_events frame: account_id, user_id, event_date, feature, event_count.
+
+    exclude: an account index whose rows are left out (the written story replaces them; dropping
+    numbers here is far cheaper than filtering millions of strings afterwards).
+    """
     adopt_u = rng.random((world.active.shape[0], len(FEATURES)))  # persistent per-account adoption draw
     parts = [_month_rows(rng, world, slots, adopt_u, t) for t in range(world.n_months)]
+    if exclude is not None:
+        parts = [tuple(col[p[0] != exclude] for col in p) for p in parts]
     columns = {}
     for i, (name, values) in enumerate((("account_id", account_ids), ("user_id", slots.user_ids),
                                         ("event_date", None), ("feature", FEATURES), ("event_count", None))):
