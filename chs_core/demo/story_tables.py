@@ -183,7 +183,8 @@ def story_frames(account: str, d: StoryDates) -> dict[str, pd.DataFrame]:
         "accounts": pd.DataFrame([{
             "account_id": account, "account_name": "Kestrel Freight GmbH", "segment": "Mid-Market",
             "industry": "Logistics", "region": "EMEA", "csm": "Hannah Okafor", "licensed_seats": SEATS,
-            "renewal_date": pd.Timestamp(d.renewal), "customer_since": pd.Timestamp(d.customer_since)}]),
+            "renewal_date": pd.Timestamp(d.renewal), "customer_since": pd.Timestamp(d.customer_since),
+            "acquisition_channel": "Partner"}]),
         "arr_monthly": pd.DataFrame({"account_id": account, "month": pd.to_datetime(months), "arr": ARR,
                                      "seats": SEATS}),
         "usage_events": _usage(account, d),
