@@ -1,9 +1,12 @@
-"""Navigation entry: page setup, the shared sidebar (data source and filters), then the chosen page."""
+"""Navigation entry: page setup, the shared sidebar (data source and filters), then the chosen page.
+
+The page icon is an emoji, not a Material icon: the app must start with no internet (no font fetched for it).
+"""
 import streamlit as st
 
 from chs_app.sidebar import render_sidebar
 
-st.set_page_config(page_title="Customer Health Score", page_icon=":material/monitor_heart:", layout="wide")
+st.set_page_config(page_title="Customer Health Score", page_icon="🩺", layout="wide")
 
 pages = [
     st.Page("app_pages/executive.py", title="Executive overview", icon=":material/monitoring:", default=True),

@@ -1,12 +1,37 @@
-"""Session-state keys shared across pages, in one place so pages agree on them."""
+"""Session-state keys shared across pages, and the rule that keeps a view in the URL.
 
-# Sidebar filters live in the entrypoint (app.py), so they persist when moving between pages.
-FILTER_SEGMENT = "filter_segment"
-FILTER_REGION = "filter_region"
-FILTER_CSM = "filter_csm"
+A key listed in URL_KEYS is also its query parameter: the widget is created with `bind="query-params"`
+(Streamlit 1.67), so its value is written to the URL when it changes, read from the URL when a session
+starts (a shared link or a reload reproduces the view), kept when moving between pages, and left out of the
+URL while it equals the widget's default. Keys of the sidebar (drawn by app.py on every page) stay in the URL
+on every page; a page's own keys appear on that page's URL only, and keep their value when you come back.
+
+Any page can share a control: call `bound(KEY)` for the widget's keyword arguments and read the value from
+`st.session_state`. See chs_app.controls for the shared as-of and period controls.
+"""
+from __future__ import annotations
+
+# Sidebar filters (app.py draws them on every page), named as the at-risk queue's query parameters.
+FILTER_SEGMENT = "segment"
+FILTER_REGION = "region"
+FILTER_CSM = "csm"
+
+# The reporting view: period kind and as-of date (a month end, YYYY-MM-DD in the URL).
+PERIOD_KIND = "period"
+AS_OF = "as_of"
 
 # Executive page controls.
-EXEC_PERIOD_KIND = "executive_period_kind"
-EXEC_END_MONTH = "executive_end_month"
-EXEC_BRIDGE_BAR = "executive_bridge_bar"
-EXEC_BREAKDOWN_BY = "executive_breakdown_by"
+EXEC_PERIOD_KIND = PERIOD_KIND
+EXEC_END_MONTH = AS_OF
+EXEC_BRIDGE_BAR = "bridge"
+EXEC_BREAKDOWN_BY = "breakdown"
+EXEC_BRIDGE_CHART = "executive_bridge_chart"  # plotly selection on the bridge (not in the URL)
+
+URL_KEYS = (FILTER_SEGMENT, FILTER_REGION, FILTER_CSM, PERIOD_KIND, AS_OF, EXEC_BRIDGE_BAR, EXEC_BREAKDOWN_BY)
+
+
+def bound(key: str) -> dict:
+    """Keyword arguments for a widget whose value lives in the URL (key = query parameter) and across pages."""
+    if key not in URL_KEYS:
+        raise KeyError(f"{key!r} is not a URL key; add it to chs_app.state.URL_KEYS")
+    return {"key": key, "bind": "query-params"}

@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from chs_core.kpis.benchmarks import small_sample
 from chs_core.kpis.periods import PERIOD_MONTHS, QUARTER_END_MONTHS, Period, add_months, arr_frame, month_start, resolve_period
 from chs_core.selection import only_accounts
 from chs_core.sources import Dataset
@@ -163,19 +164,23 @@ def _trend_ends(months: list[date], kind: str) -> list[date]:
 
 
 def retention_trend(arr_monthly: pd.DataFrame | Dataset, kind: str, months: list[date] | None = None,
-                    account_ids: Iterable[str] | None = None) -> pd.DataFrame:
+                    account_ids: Iterable[str] | None = None, through: date | None = None) -> pd.DataFrame:
     """Retention KPIs for a series of periods of one kind over the data span.
 
     kind "month": each month vs the one before; "quarter": each quarter-end month vs 3 months
     before; "ttm": each month vs 12 months before. `months` lists the end months to use (default:
-    every eligible data month); an end month whose start precedes the data is skipped.
-    Out: label, kind, start, end, then every RetentionKpis field (start_arr ... expansion_rate),
+    every eligible data month); an end month whose start precedes the data is skipped. `through`:
+    no period ends after this month (the as-of month, or the last complete one: a part-loaded month
+    would read as mass churn).
+    Out: label, kind, start, end, then every RetentionKpis field (start_arr ... expansion_rate), and
+    small_cohort (fewer starting accounts than the small_cohort_accounts setting: too few to mean much),
     one row per period in end order; rates are NaN when the cohort is empty.
     """
     if kind not in PERIOD_MONTHS:
         raise ValueError(f"unknown period kind {kind!r}; use one of {', '.join(PERIOD_MONTHS)}")
     frame = only_accounts(arr_frame(arr_monthly), account_ids)
-    columns = ["label", "kind", "start", "end", *[f for f in RetentionKpis.__dataclass_fields__ if f != "period"]]
+    columns = ["label", "kind", "start", "end", *[f for f in RetentionKpis.__dataclass_fields__ if f != "period"],
+               "small_cohort"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     # One account x month matrix, so each period is two column look-ups.
@@ -186,6 +191,8 @@ def retention_trend(arr_monthly: pd.DataFrame | Dataset, kind: str, months: list
     else:
         ends = sorted({month_start(m) for m in months
                        if data[0] <= add_months(month_start(m), -PERIOD_MONTHS[kind])})
+    if through is not None:
+        ends = [m for m in ends if m <= month_start(through)]
     zeros = pd.Series(0.0, index=wide.index)
     rows = []
     for end in ends:
@@ -194,5 +201,6 @@ def retention_trend(arr_monthly: pd.DataFrame | Dataset, kind: str, months: list
         e = wide.get(pd.Timestamp(period.end), zeros)
         flat = asdict(_kpis(period, s, e))
         flat.pop("period")
-        rows.append({"label": period.label, "kind": kind, "start": period.start, "end": period.end, **flat})
+        rows.append({"label": period.label, "kind": kind, "start": period.start, "end": period.end, **flat,
+                     "small_cohort": small_sample(flat["cohort_accounts"])})
     return pd.DataFrame(rows, columns=columns)

@@ -246,3 +246,85 @@ def test_filters_persist_across_pages(run_app, page_paths):
     assert at.title[0].value == "Executive overview"
     assert at.multiselect(key=state.FILTER_SEGMENT).value == ["SMB"]
     assert "segment: SMB" in " ".join(c.value for c in at.caption)
+
+
+# ---------- state a leader can share ----------
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_a_shared_link_reproduces_the_view(monkeypatch, demo_db):
+    """A URL with period, as-of date, a filter and a bridge bar opens on exactly that view (a reload does the same)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP, TIMEOUT
+    months = data_months(demo_db)
+    earlier = months[-3]
+    accounts = _accounts(demo_db)
+    enterprise = accounts.loc[accounts["segment"] == "Enterprise", "account_id"].tolist()
+    monkeypatch.setenv("CHS_DATA", str(demo_db))
+    monkeypatch.delenv("CHS_MODEL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"period": "Quarter", "as_of": month_end(earlier).isoformat(), "segment": ["Enterprise"],
+                            "bridge": "Contraction"})
+    at.run()
+    ok(at)
+    assert at.radio(key=state.PERIOD_KIND).value == "quarter"
+    assert at.selectbox(key=state.AS_OF).value == earlier
+    assert at.multiselect(key=state.FILTER_SEGMENT).value == ["Enterprise"]
+    assert at.radio(key=state.EXEC_BRIDGE_BAR).value == "contraction"
+    assert shown_cards(at) == expected_cards(demo_db, "quarter", earlier, enterprise)
+    expected = _movement_ids(_arr(demo_db), add_months(earlier, -3), earlier, enterprise)["contraction"]
+    assert set(_bridge_accounts(at)["account_id"]) == expected
+
+
+def test_a_link_with_values_the_data_does_not_have_falls_back_to_the_defaults(monkeypatch, demo_db):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP, TIMEOUT
+    monkeypatch.setenv("CHS_DATA", str(demo_db))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"period": "Fortnight", "as_of": "1999-01-31", "segment": ["Nope"]})
+    at.run()
+    ok(at)
+    assert at.radio(key=state.PERIOD_KIND).value == "ttm"
+    assert at.selectbox(key=state.AS_OF).value == data_months(demo_db)[-1]
+    assert at.multiselect(key=state.FILTER_SEGMENT).value == []
+
+
+def test_period_and_as_of_persist_across_pages(run_app, page_paths, demo_db):
+    months = data_months(demo_db)
+    at = run_app()
+    at.radio(key=state.PERIOD_KIND).set_value("month").run()
+    at.selectbox(key=state.AS_OF).set_value(months[-4]).run()
+    at.switch_page(page_paths["data_quality"]).run()
+    assert not at.exception
+    at.switch_page(page_paths["executive"]).run()
+    ok(at)
+    assert at.radio(key=state.PERIOD_KIND).value == "month"
+    assert at.selectbox(key=state.AS_OF).value == months[-4]
+    assert shown_cards(at) == expected_cards(demo_db, "month", months[-4])
+
+
+def test_the_sidebar_names_the_model_and_the_data(run_app, demo_db):
+    from chs_core.model import load_model
+    model = load_model(DEFAULT_MODEL_PATH)
+    at = run_app()
+    text = "\n".join(c.value for c in at.sidebar.caption)
+    assert f"**Model:** {model.name} · version {model.version}" in text
+    assert f"**Data:** {demo_db}" in text  # the source's own label (not the bundled demo's path, so no "Demo data")
+
+
+# ---------- verdicts that apply ----------
+
+def test_a_quarter_shows_annualised_verdicts_and_none_for_the_expansion_rate(run_app):
+    at = run_app()
+    at.radio(key=state.PERIOD_KIND).set_value("quarter").run()
+    ok(at)
+    captions = [c.value for c in at.caption if c.value.startswith("Benchmark")]
+    grr, nrr, logo, expansion = captions[:4]
+    for caption in (grr, nrr, logo):
+        assert "a year" in caption and "annualised" in caption, caption
+    assert "no verdict for a quarter" in expansion and "[" not in expansion  # no coloured word at all
+    assert "annualised" not in captions[4]  # average health is as of a date: judged as it is

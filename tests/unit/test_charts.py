@@ -1,27 +1,42 @@
 """Figure builders, checked on the data they carry (AppTest cannot see inside a plotly chart)."""
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from chs_app.charts import executive as charts
+from chs_app.charts import executive_trends as trends
 from chs_app.download import csv_bytes
-from chs_app.format import money, pct, pct_points
+from chs_app.format import count, money, pct, pct_points
 
 
-def test_bridge_bars_add_up_and_are_labelled_as_money():
+def _kpis(**changes):
     # start 1000 − churn 200 − contraction 50 + expansion 120 + new 80 = 950
-    kpis = SimpleNamespace(start_arr=1000.0, churn=200.0, contraction=50.0, expansion=120.0, new=80.0, end_arr=950.0,
-                           cohort_accounts=10, churned_accounts=2, contracted_accounts=1, expanded_accounts=3,
-                           new_accounts=1)
-    fig = charts.bridge_figure(kpis)
+    values = dict(start_arr=1000.0, churn=200.0, contraction=50.0, expansion=120.0, new=80.0, end_arr=950.0,
+                  cohort_accounts=10, churned_accounts=2, contracted_accounts=1, expanded_accounts=3, new_accounts=1)
+    return SimpleNamespace(**{**values, **changes})
+
+
+def test_bridge_bars_float_from_a_zero_axis_and_add_up():
+    fig = charts.bridge_figure(_kpis())
     bars = fig.data[0]
-    assert list(bars.measure) == ["absolute", "relative", "relative", "relative", "relative", "total"]
-    assert list(bars.y) == [1000.0, -200.0, -50.0, 120.0, 80.0, 950.0]
-    assert sum(bars.y[:5]) == bars.y[5]
-    assert list(bars.text) == ["$1.0k", "−$200", "−$50", "+$120", "+$80", "$950"]  # money(): thousands as k
+    # Running level by hand: 1000 -> 800 (churn bar 800..1000) -> 750 (contraction 750..800) -> 870 (expansion
+    # 750..870) -> 950 (new 870..950); end 0..950.
+    assert list(bars.base) == [0.0, 800.0, 750.0, 750.0, 870.0, 0.0]
+    assert list(bars.y) == [1000.0, 200.0, 50.0, 120.0, 80.0, 950.0]
+    assert bars.base[4] + bars.y[4] == bars.y[5]
+    assert list(bars.text) == ["$1.00k", "−$200", "−$50", "+$120", "+$80", "$950"]
+    assert list(bars.customdata) == ["start_arr", "churn", "contraction", "expansion", "new", "end_arr"]
+    assert fig.layout.yaxis.range[0] == 0  # never a truncated axis that exaggerates the bars
+
+
+def test_an_empty_bridge_bar_reads_none_not_minus_zero():
+    fig = charts.bridge_figure(_kpis(contraction=0.0, start_arr=1000.0, end_arr=1000.0, churn=200.0, expansion=120.0,
+                                     new=80.0))
+    assert fig.data[0].text[2] == "none"
 
 
 def test_score_distribution_puts_each_score_in_its_tier_trace():
@@ -38,46 +53,62 @@ def test_score_distribution_puts_each_score_in_its_tier_trace():
     assert cut_offs, "the at-risk cut-off line is drawn at 50"
 
 
-def test_tier_outcomes_bars_carry_account_and_arr_shares():
+def test_tier_outcomes_bars_show_the_share_the_lift_and_the_base_rate():
     outcomes = pd.DataFrame({"tier": ["Thriving", "Critical"], "accounts": [100, 20],
-                             "account_loss_share": [0.03, 0.35], "arr_loss_share": [0.01, 0.25]})
-    fig = charts.tier_outcomes_figure(outcomes, {"Thriving": "#0a0", "Critical": "#d22"})
-    accounts, arr = fig.data
-    assert list(accounts.y) == [0.03, 0.35] and list(arr.y) == [0.01, 0.25]
-    assert list(accounts.text) == ["3.0%", "35.0%"]
-    assert list(accounts.marker.color) == ["#0a0", "#d22"]
+                             "account_loss_share": [0.03, 0.35], "arr_loss_share": [0.01, 0.25], "lift": [0.3, 3.5]})
+    fig = charts.tier_outcomes_figure(outcomes, {"Thriving": "#0a0", "Critical": "#d22"}, 0.1)
+    (bars,) = fig.data
+    assert list(bars.y) == [0.03, 0.35]
+    assert list(bars.text) == ["3.0% · 0.3×", "35.0% · 3.5×"]
+    assert list(bars.marker.color) == ["#0a0", "#d22"]
+    assert [s.y0 for s in fig.layout.shapes] == [0.1]  # the base-rate line
 
 
-def test_retention_trend_has_grr_and_nrr_and_benchmark_bands():
-    trend = pd.DataFrame({"period_end": pd.to_datetime(["2026-01-01", "2026-02-01"]), "grr": [0.9, 0.91],
-                          "nrr": [1.02, 1.05]})
-    fig = charts.retention_trend_figure(trend)
-    assert [t.name for t in fig.data] == ["GRR", "NRR"]
-    assert list(fig.data[1].y) == [1.02, 1.05]
-    bands = sorted((s.y0, s.y1) for s in fig.layout.shapes)
-    assert bands == [(0.85, 0.95), (1.0, 1.3)]
+def test_retention_trend_bands_only_when_asked_and_small_cohorts_apart():
+    trend = pd.DataFrame({"period_end": pd.to_datetime(["2026-01-31", "2026-02-28", "2026-03-31"]),
+                          "grr": [0.0, 0.9, 0.91], "nrr": [0.0, 1.02, 1.05], "cohort_accounts": [1, 40, 41],
+                          "small_cohort": [True, False, False]})
+    fig = trends.retention_trend_figure(trend)
+    lines = {t.name: t for t in fig.data}
+    # The one-account cohort's 0% is not on the line; it is a separate hollow point with n in the hover.
+    assert list(lines["GRR"].y) == [0.9, 0.91] and list(lines["NRR"].y) == [1.02, 1.05]
+    assert list(lines["GRR, small cohort"].y) == [0.0] and list(lines["GRR, small cohort"].customdata) == [1]
+    assert sorted((s.y0, s.y1) for s in fig.layout.shapes) == [(0.85, 0.95), (1.0, 1.3)]
+    assert not trends.retention_trend_figure(trend, show_bands=False).layout.shapes
 
 
-def test_health_trend_and_breakdown_figures():
+def test_health_and_at_risk_trends_are_separate_charts_on_one_time_axis():
     history = pd.DataFrame({"as_of": pd.to_datetime(["2026-01-31", "2026-02-28"]), "avg_health": [60.0, 62.0],
                             "arr_weighted_health": [65.0, 66.0], "at_risk_arr": [1000.0, 500.0],
-                            "at_risk_share": [0.1, 0.05]})
-    fig = charts.health_trend_figure(history)
-    assert list(fig.data[0].y) == [1000.0, 500.0] and fig.data[0].yaxis == "y2"
-    assert list(fig.data[1].y) == [60.0, 62.0]
+                            "at_risk_share": [0.1, 0.05], "accounts": [30, 31]})
+    x_range = (date(2025, 10, 31), date(2026, 2, 28))
+    health = trends.health_trend_figure(history, x_range)
+    risk = trends.at_risk_trend_figure(history, x_range)
+    assert [list(t.y) for t in health.data] == [[60.0, 62.0], [65.0, 66.0]]
+    assert list(risk.data[0].y) == [1000.0, 500.0]
+    assert health.layout.xaxis.range == risk.layout.xaxis.range
+    assert risk.layout.yaxis.range[0] == 0
+
+
+def test_breakdown_labels_carry_share_average_and_count():
     table = pd.DataFrame({"segment": ["SMB", "Enterprise"], "arr": [100.0, 900.0], "at_risk_arr": [40.0, 90.0],
-                          "at_risk_share": [0.4, 0.1], "avg_health": [55.0, 71.0]})
-    fig = charts.breakdown_figure(table, "segment")
+                          "at_risk_share": [0.4, 0.1], "avg_health": [55.0, 71.0], "accounts": [1200, 3]})
+    fig = trends.breakdown_figure(table, "segment")
     safe, risk = fig.data
     # Sorted by ARR ascending so the biggest group is on top; safe = arr − at risk.
-    assert list(safe.y) == ["SMB", "Enterprise"] and list(safe.x) == [60.0, 810.0]
-    assert list(risk.x) == [40.0, 90.0] and risk.text[0] == "40.0% at risk · avg 55"
+    assert list(safe.x) == [60.0, 810.0] and list(risk.x) == [40.0, 90.0]
+    assert safe.y[0].startswith("SMB<br>") and "40.0% at risk · avg 55 · 1,200" in safe.y[0]
 
 
-@pytest.mark.parametrize("value, expected", [(1_234_567, "$1.23M"), (456_700, "$456.7k"), (950, "$950"),
-                                             (-2_500_000, "-$2.50M"), (None, "—")])
+@pytest.mark.parametrize("value, expected", [(1_234_567, "$1.23M"), (456_700, "$457k"), (950, "$950"),
+                                             (-2_500_000, "-$2.50M"), (None, "—"), (806_600, "$807k"),
+                                             (22_180_000, "$22.2M"), (999_950, "$1.00M"), (15_000, "$15.0k")])
 def test_money(value, expected):
     assert money(value) == expected
+
+
+def test_counts_have_thousands_separators_and_a_noun():
+    assert count(1712) == "1,712" and count(1712, "account") == "1,712 accounts" and count(1, "account") == "1 account"
 
 
 def test_percentages_and_points():

@@ -146,3 +146,20 @@ def test_ttm_trend_needs_twelve_months_of_history():
     assert t["nrr"].tolist() == [0.5, 0.5, 0.5]  # 100 / 200
     chosen = retention_trend(TREND, "ttm", months=[date(2026, 2, 14), date(2025, 6, 1)])
     assert chosen["end"].tolist() == [date(2026, 2, 1)]  # Jun 2025 would start before the data
+
+
+def test_trend_leaves_out_months_after_through():
+    # A part-loaded Mar 2026 would read as mass churn: through=Feb 2026 ends the trend there.
+    t = retention_trend(TREND, "month", through=date(2026, 2, 1))
+    assert t["end"].max() == date(2026, 2, 1) and len(t) == 13
+
+
+def test_trend_marks_periods_whose_cohort_is_a_small_sample(monkeypatch):
+    # TREND's cohorts hold 2 accounts (P, Q) or 1 (P): below the default 20, every period is small.
+    t = retention_trend(TREND, "month")
+    assert t["small_cohort"].all()
+    assert t.set_index("end").loc[date(2025, 8, 1), "cohort_accounts"] == 1
+    monkeypatch.setenv("CHS_SMALL_COHORT_ACCOUNTS", "2")
+    t = retention_trend(TREND, "month").set_index("end")
+    # Threshold 2: the Jun 2025 -> Jul 2025 cohort (P and Q) is not small, the later ones (P alone) are.
+    assert not t.loc[date(2025, 7, 1), "small_cohort"] and t.loc[date(2025, 8, 1), "small_cohort"]

@@ -1,0 +1,159 @@
+"""Cached figures of the executive page, one cache per section keyed on only the controls it depends on.
+
+A control change recomputes only what it touches: the period kind moves the cards, the bridge and the GRR/NRR
+trend; the as-of date and the filters move everything; the tier-outcome section ignores the period. Each entry
+is a small summary, so a warm rerun copies kilobytes, not the scored history.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from chs_app import data
+from chs_app.format import count, pct
+from chs_core.kpis.benchmarks import quality_targets
+from chs_core.kpis.bridge_health import movement_health
+from chs_core.kpis.executive import ExecutiveSummary, executive_summary, health_history, scores_on
+from chs_core.kpis.periods import month_end, resolve_period
+from chs_core.kpis.retention import arr_movements
+from chs_core.kpis.retention import retention_trend as _retention_trend
+from chs_core.model import Model
+from chs_core.outcomes.alerts import alert_dates, score_drops
+from chs_core.outcomes.drop_reasons import drop_reasons
+from chs_core.outcomes.lift import OutcomeSummary, outcome_summary, with_lift
+from chs_core.outcomes.tier_outcomes import judged_outcomes, tier_outcomes_of
+from chs_core.selection import only_accounts
+from chs_core.settings import setting
+
+HORIZON_MONTHS = setting("backtest_horizon_months")  # "churned or contracted within 90 days"
+ENTRIES = 64  # control combinations kept per section
+
+
+@dataclass(frozen=True)
+class View:
+    """What the executive page shows: source, model, period kind, end month, last complete month, filtered ids."""
+
+    ref: data.SourceRef
+    model: Model
+    kind: str
+    end_month: date
+    complete_month: date  # the last complete ARR month (a partial last month is never judged or trended)
+    ids: tuple[str, ...] | None  # None: every account
+
+    @property
+    def period(self):
+        return resolve_period(self.kind, self.end_month)
+
+    @property
+    def as_of(self) -> date:
+        return month_end(self.end_month)
+
+
+def source_ref() -> data.SourceRef:
+    return data.current_source()
+
+
+def _history(ref: data.SourceRef, model: Model, end_month: date, complete_month: date) -> pd.DataFrame:
+    return data.scored_history(ref, model, month_end(max(end_month, complete_month)))
+
+
+def _arr(ref: data.SourceRef) -> pd.DataFrame:
+    return data.checked_source(ref).arr
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES)
+def summary(view: View) -> ExecutiveSummary:
+    history = _history(view.ref, view.model, view.end_month, view.complete_month)
+    return executive_summary(_arr(view.ref), history, view.period, view.model.tier_names(), view.ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES)
+def _scores_on(ref, model, end_month, complete_month, ids) -> pd.DataFrame:
+    history = _history(ref, model, end_month, complete_month)
+    return only_accounts(scores_on(history, month_end(end_month)), ids).reset_index(drop=True)
+
+
+def scores_now(view: View) -> pd.DataFrame:
+    """Scores of the filtered accounts at the as-of date (the period kind does not matter)."""
+    return _scores_on(view.ref, view.model, view.end_month, view.complete_month, view.ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES)
+def bridge_health(view: View) -> pd.DataFrame:
+    """The bridge's accounts with their score and tier at the period start and whether they were flagged before."""
+    period = view.period
+    movements = arr_movements(_arr(view.ref), period.start, period.end, view.ids)
+    history = _history(view.ref, view.model, view.end_month, view.complete_month)
+    return movement_health(movements, history[["account_id", "as_of", "health_score", "tier", "at_risk"]], period)
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES)
+def _drop_alerts(ref, model, as_of: date, ids) -> pd.DataFrame:
+    scored = data.scores_at(ref, model, tuple(alert_dates(as_of, model.alert)))
+    fired = only_accounts(score_drops(scored, as_of, model.alert), ids).reset_index(drop=True)
+    before = scored[pd.to_datetime(scored["as_of"]).dt.date == alert_dates(as_of, model.alert)[0]]
+    return fired.assign(reason=drop_reasons(fired, before, model))
+
+
+def drop_alerts(view: View) -> pd.DataFrame:
+    return _drop_alerts(view.ref, view.model, view.as_of, view.ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES)
+def _tier_outcomes(ref, model, end_month, complete_month, ids) -> tuple[pd.DataFrame, OutcomeSummary]:
+    history = only_accounts(_history(ref, model, end_month, complete_month), ids)
+    history = history[pd.to_datetime(history["as_of"]).dt.date <= month_end(end_month)]
+    judged = judged_outcomes(history, _arr(ref), HORIZON_MONTHS, min(end_month, complete_month))
+    quality = outcome_summary(judged)
+    return with_lift(tier_outcomes_of(judged, model.tier_names()), quality.base_rate), quality
+
+
+def tier_outcomes(view: View) -> tuple[pd.DataFrame, OutcomeSummary]:
+    """Per-tier outcomes with lift, and the pooled summary, over every as-of date judged by the as-of date."""
+    return _tier_outcomes(view.ref, view.model, view.end_month, view.complete_month, view.ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES)
+def _trend(ref, kind: str, through: date, ids) -> pd.DataFrame:
+    return _retention_trend(_arr(ref), kind, account_ids=ids, through=through)
+
+
+def retention_trend(view: View) -> pd.DataFrame:
+    """GRR/NRR per period of the chosen kind, ending at the as-of month and never in a partial month."""
+    return _trend(view.ref, view.kind, min(view.end_month, view.complete_month), view.ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=ENTRIES)
+def _health_trend(ref, model, end_month, complete_month, ids) -> pd.DataFrame:
+    history = _history(ref, model, end_month, complete_month)
+    return health_history(history[pd.to_datetime(history["as_of"]).dt.date <= month_end(end_month)], ids)
+
+
+def health_trend(view: View) -> pd.DataFrame:
+    return _health_trend(view.ref, view.model, view.end_month, view.complete_month, view.ids)
+
+
+def no_scores_message(unscored: int, coverage: float | None, model: Model, missing: list[str]) -> str:
+    """Why no account has a score, and what to supply."""
+    supply = ", ".join(missing) if missing else "more complete optional tables"
+    return (f"None of the {count(unscored, 'account')} has enough data for a health score: on average "
+            f"{pct(coverage or 0.0, 0)} of the model's weight had data, below its min_coverage of "
+            f"{pct(model.min_coverage, 0)}. Only accounts and arr_monthly are supplied, so only the ARR metrics "
+            f"exist. Supply {supply} (see the Data quality page for the contract).")
+
+
+def no_scores_reason(view: View, missing: list[str]) -> str | None:
+    """Why no account has a health score at the as-of date (thin data), or None when some are scored."""
+    h = summary(view).health
+    if h is not None and h.accounts_scored > 0:
+        return None
+    scores = scores_now(view)
+    coverage = float(scores["coverage"].mean()) if len(scores) else None
+    return no_scores_message(h.accounts_unscored if h else 0, coverage, view.model, missing)
+
+
+def targets() -> dict:
+    return quality_targets()

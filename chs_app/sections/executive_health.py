@@ -1,0 +1,138 @@
+"""Health sections of the executive page: the score distribution and drop alerts, and how the tiers held up."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from chs_app.charts import executive as charts
+from chs_app.executive_data import no_scores_message
+from chs_app.format import MONEY_COLUMN, count, money, pct
+from chs_app.sections.executive import card
+from chs_core.kpis.executive import ExecutiveSummary
+from chs_core.kpis.health import HealthKpis
+from chs_core.model import Model
+from chs_core.outcomes.lift import OUTCOME, OutcomeSummary
+from chs_core.settings import REPO_ROOT
+
+QUEUE_PAGE = "app_pages/at_risk.py"
+
+
+def queue_link(label: str, params: dict[str, str], key: str) -> None:
+    """A link to the at-risk work queue with its filters, once that page exists (it lands separately)."""
+    if (REPO_ROOT / QUEUE_PAGE).exists():
+        st.page_link(QUEUE_PAGE, label=label, query_params=params, icon=":material/checklist:", key=key)
+
+
+def _tier_table(h: HealthKpis) -> pd.DataFrame:
+    total_accounts = sum(h.tier_counts.values()) or 1
+    return pd.DataFrame({
+        "Tier": list(h.tier_counts),
+        "Accounts": [count(c) for c in h.tier_counts.values()],
+        "Share": [pct(c / total_accounts) for c in h.tier_counts.values()],
+        "ARR": [money(h.tier_arr.get(t, 0.0)) for t in h.tier_counts],
+        "ARR share": [pct(h.tier_arr.get(t, 0.0) / h.total_arr) if h.total_arr else "—" for t in h.tier_counts],
+    })
+
+
+def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, missing: list[str]) -> bool:
+    """Score histogram and tier table; returns False (after saying why) when nothing is scored."""
+    h = summary.health
+    st.subheader(f"Health as of {summary.health_as_of:%d %b %Y}")
+    if h is None:
+        st.info(f"No health scores as of {summary.health_as_of:%d %b %Y}: no account was a paying customer then. "
+                "Pick a later as-of date.", icon=":material/event_busy:")
+        return False
+    if h.accounts_scored == 0:
+        st.warning(no_scores_message(h.accounts_unscored, scores["coverage"].mean() if len(scores) else None, model,
+                                     missing), icon=":material/data_alert:")
+        return False
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        tiers = [(t.name, t.min_score, t.color) for t in model.tiers]
+        st.plotly_chart(charts.score_distribution_figure(scores["health_score"], tiers, model.at_risk_below),
+                        key="executive_distribution_chart", config={"displayModeBar": False})
+    with right:
+        st.dataframe(_tier_table(h), hide_index=True, key="executive_tier_table")
+        st.markdown("\n".join(f"- **{t.name}** ({t.min_score:g}+): {t.play}" for t in model.tiers))
+        coverage = scores["coverage"].mean() if "coverage" in scores and len(scores) else None
+        st.caption((f"Data coverage: scores use {pct(coverage, 0)} of the model's weight on average (missing metrics "
+                    "are re-weighted, never counted as zero). " if coverage is not None else "")
+                   + (f"{count(h.accounts_unscored, 'account')} ({money(h.unscored_arr)} ARR) had too little data to "
+                      "score and are not counted in the averages." if h.accounts_unscored else ""))
+        for tier in model.tiers:
+            if h.tier_counts.get(tier.name) and tier.min_score < model.at_risk_below:
+                queue_link(f"Open the {count(h.tier_counts[tier.name], 'account')} in {tier.name} in the work queue",
+                           {"tier": tier.name}, key=f"executive_queue_{tier.name}")
+    return True
+
+
+def drop_alerts(fired: pd.DataFrame, model: Model, as_of: date) -> None:
+    """Accounts whose score fell fast, full width: a sudden drop matters as much as the level."""
+    a = model.alert
+    st.markdown(f"**Score-drop alerts** · {count(len(fired), 'account')} fell {a.drop_points:g} points or more in the "
+                f"{a.within_days} days to {as_of:%d %b %Y} ({money(fired['arr'].sum() if len(fired) else 0.0)} ARR), "
+                "whatever their tier (model.yaml alert).")
+    if not len(fired):
+        return
+    st.dataframe(fired[["account_name", "account_id", "reason", "score_before", "health_score", "drop", "tier", "arr",
+                        "csm", "segment"]], hide_index=True, key="executive_alerts_table", column_config={
+        "account_name": "Account", "account_id": "ID", "segment": "Segment", "csm": "CSM",
+        "score_before": st.column_config.NumberColumn("Before", format="%.1f",
+                                                       help=f"Score {a.within_days} days before the as-of date"),
+        "health_score": st.column_config.NumberColumn("Now", format="%.1f"),
+        "drop": st.column_config.NumberColumn("Drop", format="%.1f"),
+        "tier": "Tier", "arr": st.column_config.NumberColumn("ARR", format=MONEY_COLUMN),
+        "reason": st.column_config.TextColumn("Main reason", width="large",
+                                               help="A flag that fired in the window, else the component that cost most")})
+    queue_link("Open these accounts in the work queue", {"alert": "1"}, key="executive_queue_alerts")
+
+
+def _target_card(label: str, figure: float | None, target, part: str, help_text: str) -> None:
+    met = target.met(figure)
+    colour = "gray" if met is None else ("green" if met else "red")
+    word = "" if met is None else (" · met" if met else " · missed")
+    card(label, pct(figure), None, help_text, f":{colour}[target {target.text}{word}] · {part}")
+
+
+def tier_outcomes(outcomes: pd.DataFrame, quality: OutcomeSummary, model: Model, horizon_months: int,
+                  targets: dict, no_scores: bool) -> None:
+    st.subheader("Do the tiers mean something?")
+    judged = outcomes[(outcomes["accounts"] > 0) & outcomes["tier"].isin(list(model.tier_names()))]
+    days = f"{horizon_months * 30} days"
+    if no_scores:
+        st.info("Nothing to judge: no account has a health score (see above), so no tier can be checked against what "
+                "happened.", icon=":material/hourglass_empty:")
+        return
+    if judged.empty or quality.account_months == 0:
+        st.info(f"Nothing to judge yet: a score is judged {horizon_months} months after its as-of date, so this needs "
+                f"scores from at least {horizon_months} months before the as-of date. Pick a later as-of date or "
+                "supply a longer history.", icon=":material/hourglass_empty:")
+        return
+    worst, best = judged.iloc[-1], judged.iloc[0]
+    st.markdown(
+        f"Covers **every past as-of date** known at the chosen one: {quality.as_of_dates} month ends from "
+        f"{quality.first_as_of:%b %Y} to {quality.last_as_of:%b %Y}, each scored point in time with only the data known "
+        f"then and judged {days} later; the period and filters above do not change the dates. Outcome throughout: "
+        f"**{OUTCOME}** within {days}, counted in **account-months** (one account once per as-of date). Base rate "
+        f"**{pct(quality.base_rate)}** of {count(quality.account_months, 'account-month')}; *{worst['tier']}* "
+        f"**{pct(worst['account_loss_share'])}** ({worst['lift']:.1f}× the base rate), *{best['tier']}* "
+        f"**{pct(best['account_loss_share'])}** ({best['lift']:.1f}×).")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        colours = {t.name: t.color for t in model.tiers}
+        st.plotly_chart(charts.tier_outcomes_figure(judged, colours, quality.base_rate, days),
+                        key="executive_outcomes_chart", config={"displayModeBar": False})
+    with right:
+        card("Lost ARR flagged at risk beforehand", pct(quality.flagged_loss_share), None,
+              f"Of the ARR lost to churn and contraction within {days}, the share whose account was below the at-risk "
+              "cut-off at the as-of date before.", f"{money(quality.flagged_lost_arr)} of {money(quality.lost_arr)} lost")
+        _target_card("Losses flagged beforehand (recall)", quality.recall, targets["recall"],
+                     f"{count(quality.flagged_lost)} of {count(quality.lost, 'account-month')}",
+                     f"Account-months that {OUTCOME} within {days} and were flagged at risk at the as-of date / all "
+                     f"such account-months.")
+        _target_card("At-risk flags with no loss", quality.false_alert_share, targets["false_alert_share"],
+                     f"{count(quality.flagged - quality.flagged_lost)} of {count(quality.flagged, 'flagged account-month')}",
+                     f"Flagged account-months that did not churn or contract within {days} / all flagged account-months "
+                     "(1 - precision); some are saves, not errors.")

@@ -1,0 +1,37 @@
+"""The health behind the ARR bridge: did we see it coming? Each moving account's score at the period start.
+
+For every account of the bridge: its score and tier at the start of the period (as of the start month's
+last day, point in time) and whether it was flagged at risk at any month-end score from then until before
+the end month (the lost ARR was "flagged at risk beforehand"). An account with no score then (not yet
+scored, or too little data) has no start score and tier "No data", and was not flagged.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from chs_core.kpis.periods import Period, month_end
+from chs_core.model import NO_DATA_TIER
+
+
+def movement_health(movements: pd.DataFrame, scored_history: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """movements (arr_movements) plus start_score, start_tier, flagged_before.
+
+    scored_history: account_id, as_of (date), health_score, tier, at_risk, at month ends.
+    """
+    days = pd.to_datetime(scored_history["as_of"]).dt.date
+    start, end = month_end(period.start), month_end(period.end)
+    at_start = scored_history.loc[days == start, ["account_id", "health_score", "tier"]]
+    at_start = at_start.rename(columns={"health_score": "start_score", "tier": "start_tier"})
+    window = scored_history[(days >= start) & (days < end)]
+    flagged = set(window.loc[window["at_risk"].astype("boolean").fillna(False).astype(bool), "account_id"].astype(str))
+    out = movements.merge(at_start, on="account_id", how="left")
+    out["start_tier"] = out["start_tier"].astype(object).where(out["start_score"].notna(), NO_DATA_TIER.name)
+    out["flagged_before"] = out["account_id"].astype(str).isin(flagged)
+    return out
+
+
+def flagged_share(health: pd.DataFrame, movement: str) -> tuple[float, float]:
+    """(ARR lost by `movement` accounts that were flagged beforehand, all ARR lost by them)."""
+    rows = health[health["movement"] == movement]
+    lost = (rows["start_arr"] - rows["end_arr"]).clip(lower=0.0)
+    return float(lost[rows["flagged_before"]].sum()), float(lost.sum())
