@@ -19,7 +19,7 @@ def run(ctx: Context) -> list[Row]:
     at.run()
     cold = time.perf_counter() - start
     start = time.perf_counter()
-    at.radio(key="executive_period_kind").set_value("quarter").run()
+    at.radio(key="period").set_value("quarter").run()
     warm = time.perf_counter() - start
     return [Row("executive page, first load with empty caches (AppTest)", cold),
             Row("executive page, rerun after switching the period (AppTest, caches warm)", warm)]

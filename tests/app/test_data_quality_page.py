@@ -129,8 +129,8 @@ def test_partial_last_month_warns_and_defaults_to_the_month_before(page_paths, r
     assert not at.error
     warnings = _text(at.warning)
     assert "2020-01" in warnings and "incomplete" in warnings
-    end = at.selectbox(key="executive_end_month")
-    assert end.value == pd.Timestamp("2019-12-01").date() and end.format_func(end.value) == "31 Dec 2019"
+    end = at.selectbox(key="as_of")
+    assert end.value == pd.Timestamp("2019-12-01").date() and end.format_func(end.value) == "2019-12-31"
     labels = [m.label for m in at.metric]
     assert "GRR" in labels and "Average health" in labels
     at.switch_page(page_paths["data_quality"]).run()
