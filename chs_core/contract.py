@@ -119,7 +119,25 @@ TABLES: tuple[Table, ...] = (
     )),
 )
 
-TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+# Input tables that are not scored directly: monthly ARR (and, when absent, accounts) are derived from them
+# (chs_core.sources.subscriptions states the rule). A source may supply them instead of arr_monthly.
+SUBSCRIPTION_STATUSES = ("active", "past_due", "cancelled", "trial", "paused")
+SUBSCRIPTIONS = Table("subscriptions", False, ("subscription_id",),
+    "Contracts or subscription periods, from a billing export; arr_monthly is derived from them when it is not supplied "
+    "(ARR of a month = the subscriptions active on its last day, summed per account; MRR x 12).", (
+    _c("subscription_id", "VARCHAR", False, "Unique subscription or period identifier."),
+    _c("account_id", "VARCHAR", True, "Account that pays for it."),
+    _c("start_date", "DATE", True, "First day paid."),
+    _c("end_date", "DATE", False, "First day no longer paid (exclusive; the mapping can say inclusive); empty while active."),
+    _c("mrr", "DOUBLE", False, "Monthly recurring revenue of the subscription (give mrr or arr)."),
+    _c("arr", "DOUBLE", False, "Annual recurring revenue of the subscription; wins over mrr when both are given."),
+    _c("quantity", "BIGINT", False, "Seats (licences) in the subscription; summed per month into arr_monthly.seats."),
+    _c("plan", "VARCHAR", False, "Plan or product name."),
+    _c("status", "VARCHAR", False, "active, past_due, cancelled, trial or paused; trial and paused carry no ARR."),
+))
+INPUT_TABLES: tuple[Table, ...] = TABLES + (SUBSCRIPTIONS,)
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in INPUT_TABLES}
 
 
 def table(name: str) -> Table:
@@ -129,7 +147,7 @@ def table(name: str) -> Table:
 def contract_markdown() -> str:
     """The contract as Markdown (for the README and `python -m chs_core contract`)."""
     lines = []
-    for table in TABLES:
+    for table in INPUT_TABLES:
         need = "required" if table.required else "optional"
         key = f" Key: {', '.join(table.key)}." if table.key else ""
         lines += [f"#### `{table.name}` ({need})", "", f"{table.meaning}{key}", "",

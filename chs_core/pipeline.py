@@ -20,6 +20,7 @@ from chs_core.model import Model
 from chs_core.scoring.score import Scores, score_frame
 from chs_core.settings import setting
 from chs_core.sources import Dataset, Source, source_for
+from chs_core.sources.redact import redact
 from chs_core.validation import errors_only, validate_dataset
 
 ACCOUNT_COLUMNS = ("account_id", "account_name", "segment", "industry", "region", "csm", "renewal_date")
@@ -75,7 +76,8 @@ def check_source(location: str | Path | Source, today: date | None = None) -> Ch
         source = source_for(location)
         ds = source.open()
     except DataError as exc:
-        return CheckedSource(str(location), str(location), tuple(exc.problems), {}, None, None, None, (), opened=False)
+        where = redact(str(location))  # a URL's password never reaches a page or a log
+        return CheckedSource(where, where, tuple(exc.problems), {}, None, None, None, (), opened=False)
     with ds:
         return _inspect(ds, source, today)
 

@@ -11,6 +11,7 @@ import sys
 from chs_core.cli import account_commands, cohort_commands, data_commands, model_commands, score_commands
 from chs_core.cli.common import UsageError
 from chs_core.errors import DataError, ModelError
+from chs_core.sources.redact import redact
 
 # Each module has register(subparsers) -> {command name: run(args) -> exit code}.
 COMMAND_MODULES = (data_commands, score_commands, cohort_commands, model_commands, account_commands)
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except DataError as exc:
-        print(f"The data in {getattr(args, 'data', '')} cannot be used:", file=sys.stderr)
+        print(f"The data in {redact(str(getattr(args, 'data', '')))} cannot be used:", file=sys.stderr)
         for p in exc.problems:
             print(f"  {p}", file=sys.stderr)
         return 2

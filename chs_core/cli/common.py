@@ -9,7 +9,7 @@ from pathlib import Path
 from chs_core.model import Model, load_model
 from chs_core.pipeline import CheckedSource, open_checked
 from chs_core.settings import DEFAULT_MODEL, DEMO_DATABASE
-from chs_core.sources import Dataset
+from chs_core.sources import Dataset, Source, source_for
 
 
 class UsageError(Exception):
@@ -24,9 +24,13 @@ def parse_date(text: str) -> date:
 
 
 def add_data_options(p: argparse.ArgumentParser, model: bool = True, as_of: bool = True) -> None:
-    p.add_argument("--data", type=Path, default=DEMO_DATABASE,
-                   help="folder of CSV/Parquet files named after the contract tables, or a .duckdb file "
+    p.add_argument("--data", type=str, default=str(DEMO_DATABASE),
+                   help="folder of CSV/Parquet files (read through its chs.yaml when it has one), a .duckdb file, "
+                        "one CSV/Parquet file, or postgresql://user@host:port/db[?schema=name] "
                         "(default: the demo database, built on first use)")
+    p.add_argument("--mapping", type=Path, default=None,
+                   help="mapping file saying which file is which table and how columns map (default: chs.yaml "
+                        "in the data folder, when there is one)")
     if model:
         p.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model.yaml (default: the repo's)")
     if as_of:
@@ -34,8 +38,14 @@ def add_data_options(p: argparse.ArgumentParser, model: bool = True, as_of: bool
                        help="score as of this date, YYYY-MM-DD (default: the end of the last complete data month)")
 
 
-def ensure_demo(path: Path) -> None:
+def data_source(args) -> str | Source:
+    """--data as given, or its Source read through --mapping."""
+    return source_for(args.data, args.mapping) if getattr(args, "mapping", None) else args.data
+
+
+def ensure_demo(path: str | Path) -> None:
     """The bundled demo database is built on first use."""
+    path = Path(path)
     if path.resolve() == DEMO_DATABASE.resolve() and not path.exists():
         from chs_core.demo.build import build_demo_database
 
@@ -46,7 +56,7 @@ def ensure_demo(path: Path) -> None:
 def open_data(args) -> tuple[Dataset, CheckedSource]:
     """Open and validate --data (exit 2 on errors, via DataError); warnings go to standard error."""
     ensure_demo(args.data)
-    ds, checked = open_checked(args.data)
+    ds, checked = open_checked(data_source(args))
     for w in checked.warnings:
         print(w, file=sys.stderr)
     return ds, checked

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chs_core.cli.common import add_data_options, ensure_demo
+from chs_core.cli.common import add_data_options, data_source, ensure_demo
 from chs_core.contract import contract_markdown
 from chs_core.errors import DataError
 from chs_core.pipeline import check_source
@@ -22,13 +22,13 @@ def register(sub) -> dict:
 
 def cmd_validate(args) -> int:
     ensure_demo(args.data)
-    checked = check_source(args.data)
+    checked = check_source(data_source(args))
     if not checked.opened:
         raise DataError(list(checked.problems))  # nothing could be opened at all
     for p in checked.problems:
         print(p)
     counts = ", ".join(f"{table} {rows:,}" for table, rows in checked.tables.items())
-    print(f"{args.data}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s). "
+    print(f"{checked.label}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s). "
           f"Tables: {counts or 'none'}.")
     return 2 if checked.errors else 0
 

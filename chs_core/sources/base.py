@@ -4,10 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from chs_core.errors import DataError, Problem
 from chs_core.sources.dataset import Dataset
-from chs_core.sources.duckdb_file import DuckDBFileSource
-from chs_core.sources.folder import FolderSource
 
 
 @runtime_checkable
@@ -28,15 +25,16 @@ class Source(Protocol):
     def open(self) -> Dataset: ...
 
 
-def source_for(location: str | Path | Source) -> Source:
-    """The Source for a folder or a .duckdb file (a Source is returned as it is)."""
+def source_for(location: str | Path | Source, mapping: str | Path | None = None) -> Source:
+    """The Source for a folder, a .duckdb file, one CSV/Parquet file or a postgresql:// URL (a Source is returned as is).
+
+    A folder with a chs.yaml (or `mapping`, a mapping file) is read through that mapping.
+    """
     if isinstance(location, Source):
         return location
-    path = Path(location)
-    if not path.exists():
-        raise DataError([Problem(str(path), None, None, "the data source does not exist",
-                                 "pass --data with a folder of CSV/Parquet files or a .duckdb file")])
-    return FolderSource(path) if path.is_dir() else DuckDBFileSource(path)
+    from chs_core.sources.connect import source_from  # mapping, single file and URL sources
+
+    return source_from(location, mapping)
 
 
 def open_dataset(location: str | Path | Source) -> Dataset:

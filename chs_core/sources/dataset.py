@@ -35,6 +35,7 @@ class Dataset:
     columns: Mapping[str, frozenset[str]] = field(default_factory=dict)  # supplied columns per table
     unmatched_files: tuple[str, ...] = ()  # data files in the folder that match no contract table
     read_problems: tuple[Problem, ...] = ()  # files that could not be read (their tables count as not supplied)
+    derived: Mapping[str, str] = field(default_factory=dict)  # table -> how it was derived (e.g. from subscriptions)
 
     def __enter__(self) -> Dataset:
         return self

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from chs_core.contract import TABLES
+from chs_core.contract import INPUT_TABLES
 from chs_core.errors import DataError, Problem
 from chs_core.sources import sql
 from chs_core.sources.dataset import Dataset
@@ -58,5 +58,5 @@ class DuckDBFileSource:
             raise DataError([Problem(str(self.path), None, None, f"cannot open as a DuckDB database ({exc})",
                                      "pass a .duckdb file written by DuckDB, or a folder of CSV/Parquet files")]) from exc
         names = {r[0].lower(): r[0] for r in con.execute(sql.LIST_ATTACHED_TABLES).fetchall()}
-        raw = {t.name: sql.attached_table(names[t.name]) for t in TABLES if t.name in names}
+        raw = {t.name: sql.attached_table(names[t.name]) for t in INPUT_TABLES if t.name in names}
         return define_views(con, raw, str(self.path))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from chs_core.contract import TABLES
+from chs_core.contract import INPUT_TABLES
 from chs_core.errors import DataError, Problem
 from chs_core.sources import sql
 from chs_core.sources.dataset import Dataset
@@ -83,7 +83,7 @@ class FolderSource:
         text_tables: set[str] = set()  # read from CSV/TSV: parsed once into memory; Parquet is read in place
         unreadable: list[Problem] = []
         used: set[str] = set()
-        for table in TABLES:
+        for table in INPUT_TABLES:
             files = table_files(self.path, table.name)
             if not files:
                 continue

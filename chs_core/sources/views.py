@@ -8,11 +8,12 @@ from pathlib import Path
 
 import duckdb
 
-from chs_core.contract import TABLES, Table
+from chs_core.contract import INPUT_TABLES, Table
 from chs_core.errors import Problem
 from chs_core.settings import setting
 from chs_core.sources import sql
 from chs_core.sources.dataset import Dataset
+from chs_core.sources.subscriptions import SubscriptionRule, derive_from_subscriptions
 
 CSV_LINE_ERROR = re.compile(r"Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)", re.S)
 
@@ -45,7 +46,7 @@ def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
 
 
 def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], origin: str,
-                 materialise: Collection[str] = ()) -> Dataset:
+                 materialise: Collection[str] = (), rule: SubscriptionRule | None = None) -> Dataset:
     """One typed view per contract table over `raw_relations` (table name -> SQL relation); absent tables are empty.
 
     materialise: tables to copy into memory once (CSV files: parsing text again for every query costs more
@@ -54,7 +55,7 @@ def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], 
     """
     columns: dict[str, frozenset[str]] = {}
     problems: list[Problem] = []
-    for table in TABLES:
+    for table in INPUT_TABLES:
         relation = raw_relations.get(table.name)
         if relation is None:
             con.execute(sql.empty_view_sql(table))
@@ -73,4 +74,6 @@ def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], 
         con.execute(sql.renamed_raw_sql(table, relation, supplied, table.name in materialise))
         columns[table.name] = frozenset(supplied)
         con.execute(sql.typed_view_sql(table, supplied))
-    return Dataset(con=con, present=frozenset(columns), origin=origin, columns=columns, read_problems=tuple(problems))
+    derived = derive_from_subscriptions(con, columns, rule)  # arr_monthly (and accounts) from subscriptions
+    return Dataset(con=con, present=frozenset(columns), origin=origin, columns=columns, read_problems=tuple(problems),
+                   derived=derived)

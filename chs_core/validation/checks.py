@@ -10,11 +10,12 @@ import difflib
 from collections.abc import Callable
 from datetime import date
 
-from chs_core.contract import TABLES, Table
+from chs_core.contract import INPUT_TABLES, Table
 from chs_core.errors import DataError, Problem
 from chs_core.sources import Dataset
 from chs_core.validation import sql
 from chs_core.validation.rules import EVENT_DATE_COLUMNS, PAST_ONLY_COLUMNS, TYPE_HINTS, VALUE_RULES
+from chs_core.validation.subscriptions import derived_table_problems
 
 
 def _file_hint(table: Table) -> str:
@@ -161,15 +162,17 @@ def validate_dataset(ds: Dataset, today: date | None = None) -> list[Problem]:
     today = today or date.today()
     problems: list[Problem] = list(ds.read_problems)
     unreadable = {p.table for p in ds.read_problems}
-    for table in TABLES:
+    for table in INPUT_TABLES:
         if not ds.has(table.name):
-            if table.required and table.name not in unreadable:
+            # With subscriptions supplied, their own problems say why accounts or arr_monthly could not be derived.
+            if table.required and table.name not in unreadable and not ds.has("subscriptions"):
                 problems.append(_missing_table(ds, table))
             continue
         problems += _missing_columns(ds, table)
         for check in TABLE_CHECKS:
             problems += check(ds, table)
         problems += _future_dates(ds, table, today)
+    problems += derived_table_problems(ds)
     return sorted(problems, key=lambda p: p.severity != "error")
 
 

@@ -1,0 +1,200 @@
+"""The mapping file (chs.yaml): which file is which table, column renames, value maps, date formats, time zone.
+
+Read with bounded YAML: at most MAX_BYTES, no anchors or aliases, no duplicate keys, nesting at most MAX_DEPTH
+deep; every unknown key is an error naming the key and the closest valid one. Parsed into a frozen `Mapping`.
+
+    time_zone: Europe/Berlin      # timestamps with an offset are converted to this zone before their day is taken
+    date_format: "%d/%m/%Y"       # default format of every date column (strptime codes)
+    tables:
+      subscriptions:
+        file: subscription_periods.csv
+        columns: {account_id: customer_id, mrr: monthly_amount}
+        end_date: exclusive       # or inclusive: end_date is the last day paid
+        mrr_to_arr: 12
+        through: 2019-12-31       # last day the export covers (default: its latest date)
+      tickets:
+        file: support_tickets.csv
+        columns:
+          opened_at: submitted_at
+          priority: {from: priority, values: {urgent: P0, high: P1, medium: P2, low: P3}}
+          escalated: {value: false}
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from chs_core.contract import TABLES_BY_NAME
+from chs_core.errors import DataError, Problem
+from chs_core.sources.subscriptions import SubscriptionRule
+
+MAPPING_FILE = "chs.yaml"
+MAX_BYTES = 256_000
+MAX_DEPTH = 8
+TOP_KEYS = ("version", "time_zone", "date_format", "tables")
+TABLE_KEYS = ("file", "columns", "end_date", "mrr_to_arr", "through")
+COLUMN_KEYS = ("from", "values", "date_format", "multiply", "value")
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    source: str | None  # column in the file (None with a constant value)
+    values: tuple[tuple[str, str], ...] = ()  # (spelling in the file, contract code), matched ignoring case and spaces
+    date_format: str | None = None
+    multiply: float | None = None
+    constant: str | None = None
+
+
+@dataclass(frozen=True)
+class TableMap:
+    file: str | None  # file in the data folder (or table in a database); None: the file named after the table
+    columns: dict[str, ColumnMap] = field(default_factory=dict)  # contract column -> how to get it
+    rule: SubscriptionRule = SubscriptionRule()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    tables: dict[str, TableMap] = field(default_factory=dict)
+    time_zone: str | None = None
+    date_format: str | None = None
+    origin: str = "mapping"
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """safe_load without anchors, aliases or duplicate keys, and with a nesting bound."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases (*name) are not allowed in a mapping file; write the value out")
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.YAMLError("anchors (&name) are not allowed in a mapping file; write the value out")
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.YAMLError(f"key {str(key)[:60]!r} appears twice (line {key_node.start_mark.line + 1})")
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _fail(where: str, message: str, fix: str) -> DataError:
+    return DataError([Problem(where, None, None, message, fix)])
+
+
+def _check_keys(where: str, given: dict, allowed: tuple[str, ...]) -> None:
+    for key in given:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(allowed)}"
+            raise _fail(where, f"unknown key {str(key)[:60]!r}", hint)
+
+
+def _text(where: str, value: object) -> str:
+    if isinstance(value, (dict, list)) or value is None:
+        raise _fail(where, "expected a single value", "write a name or a value, not a list or mapping")
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _column(where: str, spec: object) -> ColumnMap:
+    if not isinstance(spec, dict):
+        return ColumnMap(source=_text(where, spec))
+    _check_keys(where, spec, COLUMN_KEYS)
+    values = spec.get("values") or {}
+    if not isinstance(values, dict):
+        raise _fail(f"{where}.values", "expected a mapping of spellings to codes", "write {urgent: P0, high: P1}")
+    multiply = spec.get("multiply")
+    if multiply is not None and (isinstance(multiply, bool) or not isinstance(multiply, (int, float))
+                                 or not 0 < multiply < 1e6):
+        raise _fail(f"{where}.multiply", f"{str(multiply)[:40]!r} is not a factor", "write a number such as 12")
+    constant = spec.get("value")
+    return ColumnMap(source=None if "value" in spec and "from" not in spec else _text(where, spec.get("from", where.rsplit(".", 1)[-1])),
+                     values=tuple((_text(where, k).strip().lower(), _text(where, v)) for k, v in values.items()),
+                     date_format=spec.get("date_format"), multiply=float(multiply) if multiply is not None else None,
+                     constant=None if constant is None else _text(where, constant))
+
+
+def _rule(where: str, spec: dict) -> SubscriptionRule:
+    ends = spec.get("end_date", "exclusive")
+    if ends not in ("exclusive", "inclusive"):
+        raise _fail(f"{where}.end_date", f"{str(ends)[:40]!r} is neither exclusive nor inclusive",
+                    "write end_date: exclusive (first day no longer paid) or inclusive (last day paid)")
+    factor = spec.get("mrr_to_arr", 12)
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor <= 1000:
+        raise _fail(f"{where}.mrr_to_arr", f"{str(factor)[:40]!r} is not a factor", "write 12 (monthly amounts)")
+    through = spec.get("through")
+    if through is not None and not isinstance(through, date):
+        raise _fail(f"{where}.through", f"{str(through)[:40]!r} is not a date", "write the date as YYYY-MM-DD")
+    return SubscriptionRule(ends == "inclusive", float(factor), through)
+
+
+def _table(where: str, spec: object) -> TableMap:
+    if not isinstance(spec, dict):
+        raise _fail(where, "expected a mapping with file and columns", "write file: NAME.csv and columns: {...}")
+    _check_keys(where, spec, TABLE_KEYS)
+    name = where.rsplit(".", 1)[-1]
+    known = TABLES_BY_NAME[name].column_names
+    columns = spec.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise _fail(f"{where}.columns", "expected contract column: file column pairs", "write {account_id: customer_id}")
+    _check_keys(f"{where}.columns", columns, known)
+    return TableMap(file=None if spec.get("file") is None else _text(f"{where}.file", spec["file"]),
+                    columns={c: _column(f"{where}.columns.{c}", s) for c, s in columns.items()},
+                    rule=_rule(where, spec) if name == "subscriptions" else SubscriptionRule())
+
+
+def parse_mapping(data: object, origin: str = "mapping") -> Mapping:
+    if data is None:
+        return Mapping(origin=origin)
+    if not isinstance(data, dict):
+        raise _fail(origin, "a mapping file holds keys such as tables: and time_zone:", "see docs/own_data.md")
+    _check_keys(origin, data, TOP_KEYS)
+    tables = data.get("tables") or {}
+    if not isinstance(tables, dict):
+        raise _fail(f"{origin}: tables", "expected table: {file, columns} entries", "see docs/own_data.md")
+    _check_keys(f"{origin}: tables", tables, tuple(TABLES_BY_NAME))
+    zone = data.get("time_zone")
+    if zone is not None:
+        try:
+            ZoneInfo(str(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _fail(f"{origin}: time_zone", f"unknown time zone {str(zone)[:60]!r}",
+                        "write an IANA name such as UTC, Europe/Berlin or America/New_York") from None
+    return Mapping(tables={t: _table(f"{origin}: tables.{t}", s) for t, s in tables.items()},
+                   time_zone=None if zone is None else str(zone), date_format=data.get("date_format"), origin=origin)
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read and check a mapping file; DataError names the file, the key and the fix."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise _fail(str(path), f"the mapping file is larger than {MAX_BYTES // 1000} KB",
+                        "a mapping names files, columns and codes: keep it short")
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(str(path), f"cannot read the mapping file ({exc.strerror})", "pass --mapping with a chs.yaml") from exc
+    except UnicodeDecodeError:
+        raise _fail(str(path), "the mapping file is not UTF-8 text", "save it as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass with bounds
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark else ""
+        raise _fail(str(path), f"not valid YAML{line}: {str(getattr(exc, 'problem', None) or exc)[:200]}",
+                    "fix the YAML (indentation, quotes)") from None
+    return parse_mapping(data, origin=str(path))
