@@ -6,6 +6,7 @@ from pathlib import Path
 from chs_core.errors import DataError, Problem
 from chs_core.sources import sql
 from chs_core.sources.duckdb_file import DuckDBFileSource
+from chs_core.sources.files import not_a_regular_file, wrong_kind
 from chs_core.sources.folder import FILE_SUFFIXES, FolderSource, read_relation
 from chs_core.sources.guess import guess_table
 from chs_core.sources.mapped import MappedSource
@@ -28,6 +29,10 @@ def file_columns(path: Path) -> list[str]:
 
 def single_file_source(path: Path) -> MappedSource:
     """One CSV/Parquet file as --data: the table it holds is told from its name and columns."""
+    why = not_a_regular_file(path) or wrong_kind(path)
+    if why:
+        raise DataError([Problem(str(path), None, None, f"{path.name} {why}",
+                                 "give a UTF-8 CSV, a gzip-compressed CSV or a Parquet file")])
     columns = file_columns(path)
     table = guess_table(path, columns)
     if table is None:

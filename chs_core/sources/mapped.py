@@ -14,6 +14,7 @@ from chs_core.contract import INPUT_TABLES, TABLES_BY_NAME, Table
 from chs_core.errors import DataError, Problem
 from chs_core.sources import sql
 from chs_core.sources.dataset import Dataset
+from chs_core.sources.files import not_a_regular_file, wrong_kind
 from chs_core.sources.fingerprint import files_fingerprint
 from chs_core.sources.folder import FILE_SUFFIXES, find_table_file, read_relation
 from chs_core.sources.mapping import ColumnMap, Mapping, TableMap
@@ -115,9 +116,14 @@ class MappedSource:
         chosen = self.files()
         for name, path in chosen.items():
             spec = self.mapping.tables.get(name) or TableMap(file=None)
-            if not path.is_file():
+            if not path.exists():
                 problems.append(Problem(name, None, None, f"{path.name} named in the mapping is not in {self.folder}",
                                         "fix the file name under tables." + name + ".file"))
+                continue
+            why = not_a_regular_file(path) or wrong_kind(path)  # never open a pipe or a mislabelled file
+            if why:
+                problems.append(Problem(name, None, None, f"{path.name} {why}",
+                                        "give a UTF-8 CSV, a gzip-compressed CSV or a Parquet file"))
                 continue
             try:
                 relation = read_relation(path)
