@@ -68,6 +68,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("duckdb_temp_directory", "",
             "Folder where DuckDB spills what does not fit in duckdb_memory_limit (empty: chs-duckdb in the "
             "system temp folder)."),
+    Setting("results_store", "",
+            "DuckDB file where computed metrics and scores are kept and reused (empty: data/cache/results-v1.duckdb "
+            "in the repository; off: compute every time)."),
     Setting("data_env", "CHS_DATA",
             "Environment variable naming the data source the app opens (a folder or a .duckdb file)."),
     Setting("model_env", "CHS_MODEL", "Environment variable naming the model.yaml the app uses."),

@@ -104,6 +104,7 @@ def attach_sql(path: str) -> str:
     return f"ATTACH {quote_literal(path)} AS src (READ_ONLY)"
 
 
+NO_PROGRESS_BAR = "SET enable_progress_bar = false"
 LIST_ATTACHED_TABLES = "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'"
 
 

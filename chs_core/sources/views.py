@@ -25,8 +25,10 @@ def connect() -> duckdb.DuckDBPyConnection:
     (duckdb_temp_directory) instead of taking the machine's memory.
     """
     temp = setting("duckdb_temp_directory") or str(Path(tempfile.gettempdir()) / "chs-duckdb")
-    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                                  "memory_limit": setting("duckdb_memory_limit"), "temp_directory": temp})
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                 "memory_limit": setting("duckdb_memory_limit"), "temp_directory": temp})
+    con.execute(sql.NO_PROGRESS_BAR)  # long queries never draw on the CLI's output
+    return con
 
 
 def read_problem(table: Table, exc: duckdb.Error) -> Problem:

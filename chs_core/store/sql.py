@@ -1,0 +1,68 @@
+"""Every SQL text the results store runs. Names come from the contract or from this package, never from the data."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chs_core.sources.sql import quote_identifier as q
+
+SCHEMA = (
+    # Per Source.key: one digest per table and month (month NULL: a snapshot table, or rows without a date).
+    """CREATE TABLE IF NOT EXISTS digests (
+           source_key VARCHAR, table_name VARCHAR, month DATE, n BIGINT, h HUGEINT)""",
+    # Which (data key, as-of) pairs were computed per table and model/signals key (a date may have no rows).
+    """CREATE TABLE IF NOT EXISTS done (
+           table_name VARCHAR, key VARCHAR, data_key VARCHAR, as_of DATE)""",
+    """CREATE TABLE IF NOT EXISTS score_dtypes (
+           model_key VARCHAR, column_name VARCHAR, categories VARCHAR, ordered BOOLEAN)""",
+)
+
+
+def month_digest(table: str, date_column: str | None, columns: Sequence[str]) -> str:
+    """Rows and a sum of row hashes per month of `date_column` (one row when the table has no date)."""
+    cols = ", ".join(q(c) for c in columns)
+    month = f"CAST(date_trunc('month', {q(date_column)}) AS DATE)" if date_column else "CAST(NULL AS DATE)"
+    return (f"SELECT {month} AS month, count(*) AS n, sum(CAST(hash({cols}) AS HUGEINT)) AS h "
+            f"FROM {q(table)} GROUP BY ALL")
+
+
+BEGIN, COMMIT = "BEGIN", "COMMIT"
+SELECT_DIGESTS = "SELECT table_name, month, n, h FROM digests WHERE source_key = ? ORDER BY table_name, month"
+INSERT_DIGESTS = "INSERT INTO digests SELECT ?, table_name, month, n, h FROM new_digests"
+
+
+TABLE_EXISTS = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+
+
+def create_like(table: str, frame: str) -> str:
+    """The results table, shaped like the first frame stored in it (keys first)."""
+    return f"CREATE TABLE IF NOT EXISTS {q(table)} AS SELECT * FROM {q(frame)} LIMIT 0"
+
+
+SELECTED_DONE = "SELECT data_key, as_of FROM done WHERE table_name = ? AND key = ?"
+INSERT_DONE = "INSERT INTO done VALUES (?, ?, ?, ?)"
+
+
+def insert_rows(table: str, frame: str) -> str:
+    """Rows of a frame holding data_key, the model/signals key column, then the frame's own columns."""
+    return f"INSERT INTO {q(table)} BY NAME SELECT * FROM {q(frame)}"
+
+
+def delete_rows(table: str, key_column: str) -> str:
+    return (f"DELETE FROM {q(table)} WHERE {q(key_column)} = ? AND data_key = ? AND CAST(as_of AS DATE) = ?")
+
+
+def read_rows(table: str, key_column: str, columns: Sequence[str], scoped: bool) -> str:
+    """Stored rows for (data key, as-of) pairs, optionally for some accounts only; in compute order."""
+    cols = ", ".join(f"t.{q(c)}" for c in columns)
+    scope = " AND list_contains(?, t.account_id)" if scoped else ""
+    return (f"SELECT {cols} FROM {q(table)} t JOIN (SELECT unnest(?) AS data_key, unnest(?) AS as_of) w "
+            f"ON t.data_key = w.data_key AND CAST(t.as_of AS DATE) = w.as_of "
+            f"WHERE t.{q(key_column)} = ?{scope} ORDER BY t.as_of, t.account_id")
+
+
+TABLE_COLUMNS = "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position"
+
+
+SELECT_DTYPES = "SELECT column_name, categories, ordered FROM score_dtypes WHERE model_key = ?"
+INSERT_DTYPE = "INSERT INTO score_dtypes VALUES (?, ?, ?, ?)"
+DELETE_DTYPES = "DELETE FROM score_dtypes WHERE model_key = ?"

@@ -1,0 +1,139 @@
+"""The results store returns what a fresh computation returns, refreshes one new month incrementally,
+and recomputes exactly what a changed source, signal setting or model invalidates."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from chs_core.demo.build import generate_demo
+from chs_core.metrics.compute import compute_metrics, month_end_dates
+from chs_core.model import load_model
+from chs_core.model.edits import with_component_weight
+from chs_core.pipeline import score_dates
+from chs_core.settings import DEFAULT_MODEL
+from chs_core.sources import FramesSource
+from chs_core.store import ResultsStore, results
+from chs_core.store.fingerprint import DATE_COLUMNS
+
+END = date(2026, 2, 1)
+DATES = month_end_dates(date(2025, 6, 1), date(2026, 2, 28))  # 9 month ends
+
+
+@pytest.fixture(scope="module")
+def full() -> dict[str, pd.DataFrame]:
+    return generate_demo(seed=9, n_accounts=60, end_month=END, n_months=12)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(DEFAULT_MODEL)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Records the as-of dates each metric computation was asked for."""
+    calls: list[list[date]] = []
+    real = results.compute_metrics
+
+    def recording(ds, dates, *args, **kwargs):
+        calls.append(sorted(dates))
+        return real(ds, dates, *args, **kwargs)
+
+    monkeypatch.setattr(results, "compute_metrics", recording)
+    return calls
+
+
+def _before(frames: dict[str, pd.DataFrame], month: date) -> dict[str, pd.DataFrame]:
+    """The data as it stood before `month` arrived: dated rows from that month on are not there yet."""
+    out = {}
+    for name, frame in frames.items():
+        column = DATE_COLUMNS[name]
+        out[name] = frame if column is None else frame[pd.to_datetime(frame[column]) < pd.Timestamp(month)]
+    return out
+
+
+def _metrics(store: ResultsStore, frames, dates, **kw) -> pd.DataFrame:
+    source = FramesSource(frames)
+    with source.open() as ds:
+        return store.metrics(ds, source.key, dates, **kw)
+
+
+def test_stored_metrics_and_scores_equal_fresh_computation(tmp_path, full, model, spy):
+    store, source = ResultsStore(tmp_path / "r.duckdb"), FramesSource(full)
+    with source.open() as ds:
+        first = store.metrics(ds, source.key, DATES)
+        again = store.metrics(ds, source.key, DATES)
+        fresh = compute_metrics(ds, DATES)
+        scored = store.scores(ds, source.key, DATES, model)
+        scored_again = store.scores(ds, source.key, DATES, model)
+        fresh_scores = score_dates(ds, model, DATES).frame
+        one = store.metrics(ds, source.key, DATES, account_ids=["ACC-00003", "ACC-00007"])
+    assert spy == [DATES]  # computed once; the second metrics call and both score calls read the store
+    pd.testing.assert_frame_equal(first, fresh)
+    pd.testing.assert_frame_equal(again, fresh)
+    pd.testing.assert_frame_equal(scored, fresh_scores)
+    pd.testing.assert_frame_equal(scored_again, fresh_scores)
+    want = fresh[fresh["account_id"].isin(["ACC-00003", "ACC-00007"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, want)
+
+
+def test_a_new_month_computes_one_new_as_of_date_and_equals_a_full_refresh(tmp_path, full, spy):
+    store = ResultsStore(tmp_path / "r.duckdb")
+    _metrics(store, _before(full, END), DATES[:-1])
+    incremental = _metrics(store, full, DATES)
+    assert spy == [DATES[:-1], DATES[-1:]]
+    with FramesSource(full).open() as ds:
+        pd.testing.assert_frame_equal(incremental, compute_metrics(ds, DATES))
+
+
+def test_a_changed_row_invalidates_its_month_and_every_later_date_only(tmp_path, full, spy):
+    store = ResultsStore(tmp_path / "r.duckdb")
+    _metrics(store, full, DATES)
+    changed = dict(full)
+    usage = full["usage_events"].copy()
+    row = usage.index[pd.to_datetime(usage["event_date"]).dt.strftime("%Y-%m") == "2025-11"][0]
+    usage.loc[row, "event_count"] = usage.loc[row, "event_count"] + 5
+    changed["usage_events"] = usage
+    got = _metrics(store, changed, DATES)
+    assert spy[1] == [d for d in DATES if d >= date(2025, 11, 30)]
+    with FramesSource(changed).open() as ds:
+        pd.testing.assert_frame_equal(got, compute_metrics(ds, DATES))
+
+
+def test_changed_signal_settings_recompute_metrics(tmp_path, full, model, spy):
+    store = ResultsStore(tmp_path / "r.duckdb")
+    _metrics(store, full, DATES[-2:])
+    other = replace(model.signals, key_features=("reports",))
+    got = _metrics(store, full, DATES[-2:], settings=other)
+    assert spy == [DATES[-2:], DATES[-2:]]
+    with FramesSource(full).open() as ds:
+        pd.testing.assert_frame_equal(got, compute_metrics(ds, DATES[-2:], other))
+
+
+def test_a_model_change_rescores_from_stored_metrics_without_reading_events(tmp_path, full, model, spy):
+    store, source = ResultsStore(tmp_path / "r.duckdb"), FramesSource(full)
+    changed = with_component_weight(model, "usage", 50)
+    with source.open() as ds:
+        before = store.scores(ds, source.key, DATES, model)
+        after = store.scores(ds, source.key, DATES, changed)
+        fresh = score_dates(ds, changed, DATES).frame
+    assert spy == [DATES]  # metrics computed once, for the first model
+    pd.testing.assert_frame_equal(after, fresh)
+    assert not after["health_score"].equals(before["health_score"])
+
+
+def test_a_store_held_by_another_process_falls_back_to_computing(tmp_path, full, monkeypatch):
+    import duckdb
+
+    store = ResultsStore(tmp_path / "r.duckdb")
+
+    def busy():
+        raise duckdb.IOException("Could not set lock on file")
+
+    monkeypatch.setattr(store, "_connect", busy)
+    source = FramesSource(full)
+    with source.open() as ds:
+        pd.testing.assert_frame_equal(store.metrics(ds, source.key, DATES[-1:]), compute_metrics(ds, DATES[-1:]))
