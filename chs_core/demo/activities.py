@@ -103,6 +103,33 @@ def _notes(rng: np.random.Generator, world: World, acc, t, h):
     return np.concatenate(out_a), np.concatenate(out_t), np.concatenate(out_text)
 
 
+# What a CSM does about a risk moment, by its cause (first match wins); plain health falls get a call.
+RESPONSES = (
+    ("admin_left", "training", "Trained the new admin on team management and the key features"),
+    ("champion_left", "meeting", "Met the new champion, agreed a success plan"),
+    ("reorg", "meeting", "Met the new sponsor after the reorg, walked through the value we deliver"),
+    ("budget_cut", "meeting", "ROI review with the budget owner"),
+    ("outage", "call", "Called the admin about the outage: cause, fix and credits"),
+)
+LOW_HEALTH_RESPONSE = ("call", "Health review call: usage down, agreed next steps with the admin")
+
+
+def _responses(world: World):
+    """The CSMs' responses to risk moments: (account, month, type, notes, day), dated on or before the end."""
+    acc, t = np.nonzero(world.response >= 0)
+    day = world.month_starts[t + 1] - np.timedelta64(1, "D") + world.response[acc, t].astype("timedelta64[D]")
+    keep = day <= world.end_date
+    acc, t, day = acc[keep], t[keep], day[keep]
+    kind = np.full(len(acc), LOW_HEALTH_RESPONSE[0], dtype=object)
+    notes = np.full(len(acc), LOW_HEALTH_RESPONSE[1], dtype=object)
+    done = np.zeros(len(acc), dtype=bool)
+    for shock, activity, note in RESPONSES:
+        hit = world.shocks[shock][acc, t] & ~done
+        kind[hit], notes[hit] = activity, note
+        done |= hit
+    return acc, t, kind.astype(str), notes, day
+
+
 def build_activities(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> pd.DataFrame:
     """csm_activities frame: account_id, activity_date, activity_type, outcome, notes."""
     acc, t = live_months(world)
@@ -121,9 +148,9 @@ def build_activities(rng: np.random.Generator, world: World, account_ids: np.nda
     month_idx = world.month_starts[t].astype("datetime64[M]").astype(np.int64)
     q = (seg > 0) & (month_idx % 3 == phase)
     parts.append(_rows(acc[q], t[q], "qbr", _outcome(rng, h[q], 1.6, 1.5), np.full(q.sum(), None, dtype=object)))
-    # Trainings: onboarding, CSM interventions (the "save" play), and occasional refreshers.
+    # Trainings: onboarding and occasional refreshers (trainings that answer a risk moment come below).
     onboarding = (t - world.start_t[acc] < 3) & (world.start_t[acc] > 0)
-    p_train = np.where(world.intervention[acc, t], 1.0, np.where(onboarding, 0.6, 0.05))
+    p_train = np.where(onboarding, 0.6, 0.05)
     tr = rng.random(len(acc)) < p_train
     parts.append(_rows(acc[tr], t[tr], "training", np.full(tr.sum(), "held"), np.full(tr.sum(), None, dtype=object)))
     parts.append(_renewal_meetings(rng, world))
@@ -132,6 +159,9 @@ def build_activities(rng: np.random.Generator, world: World, account_ids: np.nda
 
     a, m, kind, outcome, notes = (np.concatenate(x) for x in zip(*parts))
     day = month_time(rng, world, m)
+    ra, rm, rkind, rnotes, rday = _responses(world)
+    a, m, kind, notes, day = (np.concatenate(x) for x in ((a, ra), (m, rm), (kind, rkind), (notes, rnotes), (day, rday)))
+    outcome = np.concatenate([outcome, np.full(len(ra), "held")])
     order = np.lexsort((kind, day, a))
     return pd.DataFrame({
         "account_id": account_ids[a[order]],

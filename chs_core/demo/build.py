@@ -20,7 +20,8 @@ import pandas as pd
 
 from chs_core.contract import SEGMENTS, TABLES
 from chs_core.demo.activities import build_activities
-from chs_core.demo.people import assign_csms, build_people
+from chs_core.demo.csms import CSM_NAMES
+from chs_core.demo.people import build_people
 from chs_core.demo.stories import STORY_INDEX, apply_story, has_story
 from chs_core.demo.support_and_billing import build_invoices, build_nps, build_tickets
 from chs_core.demo.usage import build_usage
@@ -64,7 +65,7 @@ def _accounts(rng: np.random.Generator, world: World, account_ids: np.ndarray) -
         "segment": np.array(SEGMENTS)[world.segment],
         "industry": rng.choice(INDUSTRIES, n, p=INDUSTRY_SHARE),
         "region": rng.choice(REGIONS, n, p=REGION_SHARE),
-        "csm": assign_csms(rng, world.segment),
+        "csm": CSM_NAMES[world.csm],
         "licensed_seats": world.seats[np.arange(n), last_t].astype(np.int64),
         "renewal_date": pd.to_datetime(world.renewal_date),
         "customer_since": pd.to_datetime(world.customer_since),

@@ -1,4 +1,4 @@
-"""Demo people: CSMs, contacts and the user seats behind usage_events.
+"""Demo people: contacts and the user seats behind usage_events (CSMs are in csms.py).
 
 Each account has a pool of user "slots" (one per seat it ever holds). The first
 slots belong to contacts (champion, admin, maybe the sponsor and a decision
@@ -21,13 +21,6 @@ FIRST = np.array(["Olivia", "Liam", "Emma", "Noah", "Ava", "Lucas", "Mia", "Mate
 LAST = np.array(["Smith", "Garcia", "Nguyen", "Müller", "Rossi", "Kim", "Patel", "Silva", "Johnson", "Brown",
                  "Dubois", "Kowalski", "Tanaka", "Okafor", "Larsen", "Haddad", "Martin", "Lopez", "Singh",
                  "Wang", "Fischer", "Novak", "Costa", "Ahmed", "Walsh", "Berg", "Ito", "Moreau", "Reyes", "Clarke"])
-# Twelve CSMs: books are assigned per segment, so Enterprise CSMs own few large accounts.
-CSMS_BY_SEGMENT = (
-    ("Jordan Blake", "Priya Raman", "Marcus Lee", "Sofia Alvarez", "Ethan Cole"),  # SMB
-    ("Hannah Okafor", "Daniel Weiss", "Mei Tanaka", "Lucas Moreau"),  # Mid-Market
-    ("Rachel Stein", "Omar Haddad", "Claire Dubois"),  # Enterprise
-)
-
 # Fixed slot layout inside each account's user pool.
 SLOT_CHAMPION, SLOT_ADMIN, SLOT_SPONSOR, SLOT_DM, SLOT_END_USER = 0, 1, 2, 3, 4
 END_USER_CONTACTS = np.array([1, 2, 3])  # by segment
@@ -47,16 +40,6 @@ class Slots:
 
 def random_names(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.char.add(np.char.add(rng.choice(FIRST, n), " "), rng.choice(LAST, n))
-
-
-def assign_csms(rng: np.random.Generator, segment: np.ndarray) -> np.ndarray:
-    """CSM per account, drawn from the CSMs of its segment with uneven book sizes."""
-    out = np.empty(len(segment), dtype=object)
-    for seg, names in enumerate(CSMS_BY_SEGMENT):
-        idx = np.flatnonzero(segment == seg)
-        weights = np.linspace(1.3, 0.7, len(names))
-        out[idx] = rng.choice(np.array(names), size=len(idx), p=weights / weights.sum())
-    return out.astype(str)
 
 
 def build_people(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> tuple[pd.DataFrame, Slots]:

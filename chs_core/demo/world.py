@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 
 from chs_core.contract import SEGMENTS
+from chs_core.demo.csms import LIFT_IN_TIME, LIFT_LATE, RISK_HEALTH, assign_csms, response_days
 from chs_core.demo.draws import sigmoid
 
 # Segment index order follows contract.SEGMENTS: 0 SMB, 1 Mid-Market, 2 Enterprise.
@@ -35,8 +36,6 @@ SHOCKS = {
     "outage": (0.010, -0.7),
 }
 BAD_ONBOARDING_P = 0.15
-INTERVENTION_P = 0.28  # a CSM rescues some low-health accounts
-INTERVENTION_LIFT = 0.8
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,10 @@ class World:
     health: np.ndarray  # float [N, T], latent health (higher is better, about N(0.25, 0.55) over live months)
     renewal: np.ndarray  # bool [N, T]: contract anniversary this month (renewed, contracted or churned)
     shocks: dict  # name -> bool [N, T]
-    intervention: np.ndarray  # bool [N, T]
+    intervention: np.ndarray  # bool [N, T]: a CSM responded within 14 days to last month's risk moment
+    csm: np.ndarray  # int [N], index into csms.CSM_NAMES
+    moment: np.ndarray  # bool [N, T]: risk moment at this month's review (health fell below RISK_HEALTH, or a shock)
+    response: np.ndarray  # int16 [N, T]: days after this month's end to the CSM's response (-1: none)
     bad_onboarding: np.ndarray  # bool [N]
     renewal_date: np.ndarray  # datetime64[D]: next anniversary after the end, or the one at which it churned
 
@@ -95,6 +97,7 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
     """Simulate latent health, shocks, renewals, expansion, contraction and churn month by month."""
     starts = month_starts(end_month, n_months)
     segment, seats0, price, start_t, customer_since = _draw_accounts(rng, n_accounts, starts)
+    csm = assign_csms(rng, segment)
     n, T = n_accounts, n_months
     bad = (start_t > 0) & (rng.random(n) < BAD_ONBOARDING_P)
     # A bad onboarding leaves a lasting dent, so those accounts tend to churn at the first renewal.
@@ -114,6 +117,9 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
     renewal = np.zeros((n, T), dtype=bool)
     shocks = {k: np.zeros((n, T), dtype=bool) for k in SHOCKS}
     intervention = np.zeros((n, T), dtype=bool)
+    moment = np.zeros((n, T), dtype=bool)
+    response = np.full((n, T), -1, dtype=np.int16)
+    late_lift = np.zeros(n)  # a late response helps a month later than a timely one
     churned = np.zeros(n, dtype=bool)
     churn_t = np.full(n, T)
     cur_seats = seats0.copy()
@@ -136,9 +142,11 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
             shocks[name][:, t] = hit
             h += drop * hit
         budget_recent = 0.8 * budget_recent + shocks["budget_cut"][:, t]
-        saved = live & (h_prev < -0.4) & (rng.random(n) < INTERVENTION_P)
-        intervention[:, t] = saved
-        h += INTERVENTION_LIFT * saved
+        if t > 0:  # the CSM's response to last month's review
+            last = response[:, t - 1]
+            intervention[:, t] = (last >= 0) & (last <= 14)
+            h += LIFT_IN_TIME * intervention[:, t] + late_lift
+            late_lift = LIFT_LATE * (last > 14)
 
         # Renewal on the anniversary month, once at least a year after the window start for new logos.
         is_renewal = live & (anniversary == window_month[t]) & (t >= start_t + np.where(start_t > 0, 12, 1))
@@ -168,12 +176,16 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
         seats[:, t] = np.where(live, cur_seats, 0)
         arr[:, t] = np.where(live, np.round(cur_seats * price, -1), 0.0)
         health[:, t] = h
+        # Month-end review: a fall below the risk line, or any shock this month, is a risk moment.
+        shocked = np.any([shocks[k][:, t] for k in SHOCKS], axis=0)
+        moment[:, t] = live & (((h < RISK_HEALTH) & (h_prev >= RISK_HEALTH)) | shocked)
+        response[:, t] = response_days(rng, csm, moment[:, t])
         hist = [hist[1], hist[2], h.copy()]
         h_prev = h
 
     renewal_date = _renewal_dates(customer_since, churn_t, starts, T)
     return World(starts, segment, customer_since, start_t, churn_t, active, seats, arr, health,
-                 renewal, shocks, intervention, bad, renewal_date)
+                 renewal, shocks, intervention, csm, moment, response, bad, renewal_date)
 
 
 def _renewal_dates(customer_since: np.ndarray, churn_t: np.ndarray, starts: np.ndarray, T: int) -> np.ndarray:

@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 
 from chs_core.contract import ACTIVITY_OUTCOMES, ACTIVITY_TYPES, CONTACT_ROLES, PRIORITIES, SEGMENTS, TABLES
+from chs_core.demo.activities import LOW_HEALTH_RESPONSE, RESPONSES
 from chs_core.demo.build import DEMO_END_MONTH, DEMO_SEED, build_demo_database, generate_demo, simulate
+from chs_core.demo.csms import CSM_NAMES
+from chs_core.demo.stories import STORY_ACCOUNT
 from chs_core.metrics.catalog import SignalSettings
 from chs_core.sources import open_dataset
 
@@ -211,3 +214,46 @@ def test_build_demo_database_writes_contract_typed_tables_atomically(tmp_path):
         assert ds.df("SELECT count(*) AS n FROM arr_monthly WHERE arr < ?", [0])["n"].iloc[0] == 0
     finally:
         ds.close()
+
+
+def test_csms_respond_to_some_risk_moments_in_time_some_later_some_never():
+    """Responses follow the hidden process (world.moment), each CSM at their own pace (csms.RESPOND, QUICK)."""
+    w = simulate(seed=11, n_accounts=500, end_month=END_MONTH, n_months=15)
+    r = w.response[w.moment]
+    assert (w.response[~w.moment] == -1).all()  # no response without a risk moment
+    assert len(r) > 200
+    in_time, later, never = (r >= 1) & (r <= 14), r > 14, r < 0
+    # Averaged over the CSMs' books: about 0.7 respond, about 0.6 of those within 14 days.
+    assert 0.3 < in_time.mean() < 0.6 and 0.15 < later.mean() < 0.45 and 0.15 < never.mean() < 0.45
+    # The quickest CSM (Rachel Stein, Enterprise) answers in time far more often than the slowest (Ethan Cole, SMB).
+    names = CSM_NAMES[w.csm[np.nonzero(w.moment)[0]]]
+    assert in_time[names == "Rachel Stein"].mean() > in_time[names == "Ethan Cole"].mean() + 0.3
+
+
+def test_a_timely_response_lifts_next_months_health():
+    """Health persists at RHO = 0.8; a response within 14 days adds LIFT_IN_TIME (0.6) the month after."""
+    w = simulate(seed=11, n_accounts=500, end_month=END_MONTH, n_months=15)
+    acc, t = np.nonzero(w.moment[:, :-1])
+    keep = w.active[acc, t + 1] & ~np.any([s[acc, t + 1] for s in w.shocks.values()], axis=0)
+    acc, t = acc[keep], t[keep]
+    step = w.health[acc, t + 1] - 0.8 * w.health[acc, t]
+    r = w.response[acc, t]
+    gain = step[(r >= 1) & (r <= 14)].mean() - step[r < 0].mean()
+    assert 0.45 < gain < 0.75  # 0.6, give or take the noise (sd 0.25 per month) and the segment mix
+
+
+def test_csm_response_activities_are_the_worlds_responses_dated_from_the_month_end_review(medium):
+    a = medium["csm_activities"]
+    responses = a[a["notes"].isin([note for _, _, note in RESPONSES] + [LOW_HEALTH_RESPONSE[1]])]
+    assert (responses["outcome"] == "held").all() and set(responses["activity_type"]) <= {"call", "meeting", "training"}
+    # Rebuild them from the latent world: last day of the moment's month + the response delay, up to the end.
+    w = simulate(seed=11, n_accounts=500, end_month=END_MONTH, n_months=15)
+    acc, t = np.nonzero(w.response >= 0)
+    month_end = pd.to_datetime(w.month_starts[t + 1]) - pd.Timedelta(days=1)
+    expected = pd.DataFrame({"account_id": [f"ACC-{i + 1:05d}" for i in acc],
+                             "activity_date": month_end + pd.to_timedelta(w.response[acc, t], unit="D")})
+    expected = expected[(expected["activity_date"] <= END) & (expected["account_id"] != STORY_ACCOUNT)]
+    assert len(expected) > 100
+    key = ["account_id", "activity_date"]
+    pd.testing.assert_frame_equal(responses[key].sort_values(key).reset_index(drop=True),
+                                  expected.sort_values(key).reset_index(drop=True), check_dtype=False)
