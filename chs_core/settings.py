@@ -60,6 +60,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("queue_renewal_first_days", 90,
             "The at-risk work queue lists accounts renewing within this many days first, then the rest by ARR at "
             "stake."),
+    Setting("model_history_versions", 50,
+            "How many previous versions of model.yaml are kept in model_history/ beside it; saving removes the oldest "
+            "beyond this."),
     Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
     Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
     Setting("duckdb_memory_limit", "3GB",

@@ -1,9 +1,7 @@
-"""model.yaml in and out: load, dict round-trip, YAML text, atomic save that keeps the previous file."""
+"""model.yaml in and out: load, dict round-trip, YAML text (saving and versions: chs_core.model.store)."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,8 +10,6 @@ import yaml
 from chs_core.model.parse import parse_model
 from chs_core.model.schema import Flag, Model, Override, norm_to_yaml
 from chs_core.model.yaml_safe import read_model_text, safe_load_bounded
-
-HISTORY_DIR = "model_history"
 
 
 def load_model(path: str | os.PathLike) -> Model:
@@ -99,31 +95,3 @@ def dump_model_yaml(model: Model) -> str:
     """YAML text of the model (comments of a hand-written file are not kept)."""
     head = f"# Customer health score model, saved {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.\n"
     return head + yaml.safe_dump(model_to_dict(model), sort_keys=False, allow_unicode=True, width=110)
-
-
-def save_model(model: Model, path: str | os.PathLike) -> Path | None:
-    """Write the model atomically; copy the previous file to model_history/ first and return that copy's path.
-
-    Atomic: the text goes to a temp file in the same directory, then os.replace swaps it in,
-    so a reader never sees a half-written model.yaml.
-    """
-    path = Path(path)
-    text = dump_model_yaml(model)
-    backup = None
-    if path.exists():
-        hist = path.parent / HISTORY_DIR
-        hist.mkdir(exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        backup = hist / f"{path.stem}-{stamp}{path.suffix}"
-        shutil.copy2(path, backup)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return backup
