@@ -1,14 +1,18 @@
-"""Commands that judge and tune the model: backtest (how well past scores predicted churn)."""
+"""Commands that judge and tune the model: backtest (how well past scores predicted churn), suggest-weights."""
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_arg, open_data
+from chs_core.model import save_model
 from chs_core.outcomes.backtest import run_backtest
 from chs_core.outcomes.summary import summary_text
 from chs_core.pipeline import history_dates, metrics_with_accounts
 from chs_core.scoring.score import score_frame
 from chs_core.settings import setting
+from chs_core.tuning import NotEnoughHistory, suggest_weights
 
 
 def register(sub) -> dict:
@@ -20,7 +24,16 @@ def register(sub) -> dict:
     p.add_argument("--format", choices=("json", "text"), default="json", help="JSON (default) or a short summary")
     p.add_argument("--bootstrap", type=int, default=setting("backtest_bootstrap_samples"),
                    help="bootstrap replicates behind each AUC interval (0: no intervals, faster)")
-    return {"backtest": cmd_backtest}
+    p = sub.add_parser("suggest-weights", help="weights learned from the point-in-time history, tested out of sample "
+                                              "against the current model; writes a draft model")
+    add_data_options(p)
+    p.add_argument("--out", "-o", type=Path, required=True,
+                   help="draft model.yaml to write (an existing file is kept in model_history/ first)")
+    p.add_argument("--horizon-months", type=int, default=setting("backtest_horizon_months"),
+                   help="months after each as-of date in which churn is looked for (default from settings: 3)")
+    p.add_argument("--bootstrap", type=int, default=setting("backtest_bootstrap_samples"),
+                   help="bootstrap replicates behind the intervals")
+    return {"backtest": cmd_backtest, "suggest-weights": cmd_suggest}
 
 
 def cmd_backtest(args) -> int:
@@ -40,4 +53,29 @@ def cmd_backtest(args) -> int:
         print(summary_text(bt))
     else:
         print(json.dumps(bt.to_dict(), indent=1, allow_nan=False))
+    return 0
+
+
+def cmd_suggest(args) -> int:
+    if args.horizon_months < 1:
+        raise UsageError(f"--horizon-months {args.horizon_months}: give a whole number of months, 1 or more")
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: the folder {args.out.parent} does not exist; create it or pick another")
+    if args.out.is_dir():
+        raise UsageError(f"--out {args.out} is a folder; give a file name such as {args.out / 'draft.yaml'}")
+    ds, checked = open_data(args)
+    with ds:
+        model = model_arg(args)
+        as_of = as_of_arg(args, checked)
+        metrics = metrics_with_accounts(ds, history_dates(checked.arr, as_of), model.signals)
+    try:
+        s = suggest_weights(metrics, checked.arr, model, args.horizon_months, checked.completeness.end_month,
+                            samples=args.bootstrap)
+    except NotEnoughHistory as exc:
+        raise UsageError(str(exc)) from None
+    note = "Suggested weights (python -m chs_core suggest-weights): " + ("gain" if s.gain else "no reliable gain")
+    save_model(s.draft, args.out, note=note)
+    print("\n".join(s.summary))
+    print(f"Wrote the draft model to {args.out}" + ("" if s.gain else " (same quality as now: keep the current model)"),
+          file=sys.stderr)
     return 0

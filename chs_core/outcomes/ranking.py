@@ -41,6 +41,34 @@ def auc(score: np.ndarray, y: np.ndarray) -> float | None:
     return float(_auc_from_groups(pos, neg))
 
 
+def _count_blocks(k: int, samples: int, seed: int):
+    """Bootstrap draws of k accounts with replacement, as (block, k) count matrices."""
+    rng = np.random.default_rng(seed)
+    for first in range(0, samples, _BLOCK):
+        yield rng.multinomial(k, np.full(k, 1.0 / k), size=min(_BLOCK, samples - first)).astype(float)
+
+
+def _replicate_aucs(score: np.ndarray, y: np.ndarray, codes: np.ndarray, blocks: list[np.ndarray]) -> np.ndarray:
+    """The weighted AUC under each bootstrap draw (NaN where a draw lacks an outcome class)."""
+    order, starts = _tie_groups(score)
+    ys, cs = y[order], codes[order]
+    out = []
+    for counts in blocks:
+        w = counts[:, cs]  # each row weighs as often as its account was drawn
+        pos = np.add.reduceat(np.where(ys, w, 0.0), starts, axis=1)
+        neg = np.add.reduceat(np.where(ys, 0.0, w), starts, axis=1)
+        out.append(_auc_from_groups(pos, neg))
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def _percentiles(v: np.ndarray, level: float) -> tuple[float, float] | None:
+    v = v[~np.isnan(v)]
+    if len(v) == 0:
+        return None
+    tail = (1.0 - level) / 2.0 * 100.0
+    return float(np.percentile(v, tail)), float(np.percentile(v, 100.0 - tail))
+
+
 def auc_interval(score: np.ndarray, y: np.ndarray, cluster: np.ndarray, samples: int = 200,
                  level: float = 0.95, seed: int = 0) -> tuple[float, float] | None:
     """Percentile bootstrap interval of the AUC, resampling whole accounts (clusters) with replacement.
@@ -54,23 +82,20 @@ def auc_interval(score: np.ndarray, y: np.ndarray, cluster: np.ndarray, samples:
     k = int(codes.max()) + 1 if len(codes) else 0
     if k < 2 or samples < 1 or y.all() or not y.any():
         return None
-    order, starts = _tie_groups(score)
-    ys, cs = y[order], codes[order]
-    rng = np.random.default_rng(seed)
-    values = []
-    for first in range(0, samples, _BLOCK):
-        b = min(_BLOCK, samples - first)
-        counts = rng.multinomial(k, np.full(k, 1.0 / k), size=b).astype(float)  # (b, accounts)
-        w = counts[:, cs]  # each row weighs as often as its account was drawn
-        pos = np.add.reduceat(np.where(ys, w, 0.0), starts, axis=1)
-        neg = np.add.reduceat(np.where(ys, 0.0, w), starts, axis=1)
-        values.append(_auc_from_groups(pos, neg))
-    v = np.concatenate(values)
-    v = v[~np.isnan(v)]
-    if len(v) == 0:
+    return _percentiles(_replicate_aucs(score, y, codes, list(_count_blocks(k, samples, seed))), level)
+
+
+def auc_difference_interval(a: np.ndarray, b: np.ndarray, y: np.ndarray, cluster: np.ndarray, samples: int = 200,
+                            level: float = 0.95, seed: int = 0) -> tuple[float, float] | None:
+    """Interval of AUC(a) - AUC(b) on the same rows, both scores judged on the same resampled accounts
+    (paired: the accounts that make one score look good make the other look good too)."""
+    a, b, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float), np.asarray(y, dtype=bool)
+    codes, _ = _codes(cluster)
+    k = int(codes.max()) + 1 if len(codes) else 0
+    if k < 2 or samples < 1 or y.all() or not y.any():
         return None
-    tail = (1.0 - level) / 2.0 * 100.0
-    return float(np.percentile(v, tail)), float(np.percentile(v, 100.0 - tail))
+    blocks = list(_count_blocks(k, samples, seed))
+    return _percentiles(_replicate_aucs(a, y, codes, blocks) - _replicate_aucs(b, y, codes, blocks), level)
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

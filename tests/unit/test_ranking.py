@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
-from chs_core.outcomes.ranking import auc, auc_interval, lift_top_decile
+from chs_core.outcomes.ranking import auc, auc_difference_interval, auc_interval, lift_top_decile
 
 
 def _pairs_auc(score, y, weight=None):
@@ -99,3 +99,12 @@ def test_clustered_interval_ignores_how_many_months_an_account_has():
 def test_interval_needs_two_accounts_and_both_outcomes():
     assert auc_interval(np.array([1.0, 2.0]), np.array([True, False]), np.array(["A", "A"])) is None
     assert auc_interval(np.array([1.0, 2.0]), np.array([False, False]), np.array(["A", "B"])) is None
+
+
+def test_difference_interval_of_a_score_with_itself_is_zero_and_of_its_mirror_is_wide():
+    score, y, acc = _flat(BOOK)
+    assert auc_difference_interval(score, score, y, acc, samples=100) == pytest.approx((0.0, 0.0))
+    # The mirror score ranks every pair the other way: AUC(s) - AUC(-s) = 2 AUC(s) - 1 in every replicate.
+    lo, hi = auc_difference_interval(score, -score, y, acc, samples=100, seed=2)
+    one = auc_interval(score, y, acc, samples=100, seed=2)
+    assert (lo, hi) == pytest.approx((2 * one[0] - 1, 2 * one[1] - 1))
