@@ -23,8 +23,7 @@ from chs_core.kpis.retention import retention_trend as _retention_trend
 from chs_core.model import Model
 from chs_core.outcomes.alerts import alert_dates, score_drops
 from chs_core.outcomes.drop_reasons import drop_reasons
-from chs_core.outcomes.lift import OutcomeSummary, outcome_summary, with_lift
-from chs_core.outcomes.tier_outcomes import judged_outcomes, tier_outcomes_of
+from chs_core.outcomes.lift import OutcomeSummary, tier_lift
 from chs_core.selection import only_accounts
 from chs_core.settings import setting
 
@@ -106,9 +105,7 @@ def drop_alerts(view: View) -> pd.DataFrame:
 def _tier_outcomes(ref, model, end_month, complete_month, ids) -> tuple[pd.DataFrame, OutcomeSummary]:
     history = only_accounts(_history(ref, model, end_month, complete_month), ids)
     history = history[pd.to_datetime(history["as_of"]).dt.date <= month_end(end_month)]
-    judged = judged_outcomes(history, _arr(ref), HORIZON_MONTHS, min(end_month, complete_month))
-    quality = outcome_summary(judged)
-    return with_lift(tier_outcomes_of(judged, model.tier_names()), quality.base_rate), quality
+    return tier_lift(history, _arr(ref), model, HORIZON_MONTHS, min(end_month, complete_month))
 
 
 def tier_outcomes(view: View) -> tuple[pd.DataFrame, OutcomeSummary]:
@@ -137,12 +134,17 @@ def health_trend(view: View) -> pd.DataFrame:
 
 
 def no_scores_message(unscored: int, coverage: float | None, model: Model, missing: list[str]) -> str:
-    """Why no account has a score, and what to supply."""
-    supply = ", ".join(missing) if missing else "more complete optional tables"
+    """Why no account has a health score, and what to supply."""
+    only_arr = len(missing) == 6
+    supply = ", ".join(missing) if missing else "fuller optional tables (fewer empty values)"
     return (f"None of the {count(unscored, 'account')} has enough data for a health score: on average "
             f"{pct(coverage or 0.0, 0)} of the model's weight had data, below its min_coverage of "
-            f"{pct(model.min_coverage, 0)}. Only accounts and arr_monthly are supplied, so only the ARR metrics "
-            f"exist. Supply {supply} (see the Data quality page for the contract).")
+            f"{pct(model.min_coverage, 0)}."
+            + (" Only accounts and arr_monthly are supplied, so only the ARR and tenure metrics exist." if only_arr else "")
+            + f" Supply {supply} (see the Data quality page for the contract).")
+
+
+SHORT_NO_SCORES = "No health scores to show: no account has enough data for one (see Health above for what to supply)."
 
 
 def no_scores_reason(view: View, missing: list[str]) -> str | None:

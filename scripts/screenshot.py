@@ -23,7 +23,12 @@ def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 1",
         timeout=timeout_ms)
-    page.wait_for_timeout(1500)  # let plotly finish drawing
+    # Tables and charts load after the script ends: wait until no skeleton is left and plotly has drawn.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid^=\"stSkeleton\"]')"
+        " && [...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))",
+        timeout=timeout_ms)
+    page.wait_for_timeout(1000)  # let plotly finish its transitions
 
 
 def main() -> None:

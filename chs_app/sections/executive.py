@@ -111,7 +111,7 @@ def kpi_cards(summary: ExecutiveSummary) -> None:
     with row[1]:
         card("ARR-weighted health", score(get("arr_weighted_health", h)),
               _delta(get("arr_weighted_health", h), get("arr_weighted_health", hp), "num"), DEFINITIONS["avg_health"],
-              f"{count(scored, 'account')} scored")
+              f"{count(scored)} of {count(scored + (h.accounts_unscored if h else 0), 'account')} scored")
     with row[2]:
         card("At-risk ARR", money(get("at_risk_arr", h)), _delta(get("at_risk_arr", h), get("at_risk_arr", hp), "money"),
               DEFINITIONS["at_risk_arr"], f"{count(get('at_risk_accounts', h) or 0, 'account')} below the cut-off",

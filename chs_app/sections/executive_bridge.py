@@ -31,6 +31,8 @@ def _movement_table(health: pd.DataFrame, accounts: pd.DataFrame, kind: str) -> 
     rows = health[health["movement"] == kind].merge(accounts, on="account_id", how="left")
     rows["amount"] = rows["change"].abs()  # the size of the bar's share; the bar itself says gain or loss
     rows = rows.sort_values("amount", ascending=False)
+    for column in ("segment", "region", "csm"):
+        rows[column] = rows[column].astype(object).where(rows[column].notna(), "—")
     columns = ["account_name", "account_id", "segment", "csm", "start_arr", "end_arr", "amount"]
     if kind in LOSSES:
         columns += ["start_score", "start_tier", "flagged_before"]
@@ -53,6 +55,11 @@ def _reconciliation(r: RetentionKpis) -> pd.DataFrame:
 
 def _seen_coming(health: pd.DataFrame, r: RetentionKpis) -> None:
     """Did we see it coming? The share of churned (and contracted) ARR flagged at risk before it was lost."""
+    losers = health[health["movement"].isin(LOSSES)]
+    if len(losers) and losers["start_score"].isna().all() and not losers["flagged_before"].any():
+        st.markdown("**Did we see it coming?** Cannot tell: none of the accounts that churned or contracted had a health "
+                    f"score from {month_end(r.period.start):%d %b %Y} on (too little data, or before the score history).")
+        return
     parts = []
     for kind in LOSSES:
         flagged, lost = flagged_share(health, kind)

@@ -9,6 +9,7 @@ import streamlit as st
 from chs_app import state
 from chs_app.charts import executive_trends as charts
 from chs_app.controls import PERIOD_KINDS
+from chs_app.executive_data import SHORT_NO_SCORES
 from chs_app.format import MONEY_COLUMN, PCT_COLUMN, count, money, percent_columns
 from chs_core.kpis.benchmarks import band_applies
 from chs_core.kpis.health import breakdown
@@ -50,7 +51,7 @@ def trends(trend: pd.DataFrame, history: pd.DataFrame, kind: str, as_of: date, n
     if no_scores:
         with middle:
             st.markdown("**Average health** · month ends")
-            st.info(no_scores, icon=":material/data_alert:")
+            st.info(SHORT_NO_SCORES, icon=":material/data_alert:")
         return
     with middle:
         st.markdown("**Average health** · month ends")
@@ -84,7 +85,7 @@ def breakdowns(scores: pd.DataFrame, model: Model, no_scores: str | None) -> Non
     tiers = list(model.tier_names())
     table = breakdown(scores, by, None, tiers)
     if no_scores:
-        st.info(f"{no_scores} Below: accounts and ARR per {BREAKDOWN_BY[by].lower()} "
+        st.info(f"{SHORT_NO_SCORES} Below: accounts and ARR per {BREAKDOWN_BY[by].lower()} "
                 f"({count(int(table['unscored_accounts'].sum()), 'account')}, {money(float(table['unscored_arr'].sum()))}).",
                 icon=":material/data_alert:")
     else:

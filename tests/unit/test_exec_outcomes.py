@@ -8,42 +8,59 @@ import pytest
 
 from chs_core.kpis.bridge_health import flagged_share, movement_health
 from chs_core.kpis.periods import resolve_period
-from chs_core.outcomes.lift import outcome_summary, with_lift
 
 
-def _judged() -> pd.DataFrame:
-    # Six account-months over two as-of dates. Lost (churned or contracted): rows 0, 1, 3.
-    # Flagged at risk: rows 0, 2, 4. So: base rate 3/6 = 0.5; recall = flagged & lost / lost = 1/3;
-    # false alerts = flagged & not lost / flagged = 2/3. Lost ARR 100 + 40 + 60 = 200, flagged of it 100.
-    return pd.DataFrame({
+def _book():
+    """Three accounts, Jan-Jun 2026, scored at 31 Jan and 28 Feb; horizon 3 months (judged on the next 3 months).
+
+    A pays 1000 in Jan and Feb, then nothing: lost at both dates (churned). B pays 500, then 300 from May:
+    lost only at 28 Feb (its window Mar-May holds the contraction). C pays 800 throughout: never lost.
+    Lost account-months: A-Jan, A-Feb, B-Feb = 3 of 6, base rate 0.5.
+    Flagged at risk: A-Jan, A-Feb, C-Jan = 3; of them lost: 2. Recall 2/3, false alerts 1/3.
+    Lost ARR: A 1000 twice + B 200 = 2200, of which flagged 2000.
+    Tiers: At risk = A-Jan, A-Feb, C-Jan (2 of 3 lost); Healthy = B-Jan, B-Feb, C-Feb (1 of 3).
+    """
+    months = pd.date_range("2026-01-01", "2026-06-01", freq="MS")
+    arr = pd.DataFrame([("A", m, 1000.0) for m in months[:2]] + [("B", m, 500.0 if m.month < 5 else 300.0) for m in months]
+                       + [("C", m, 800.0) for m in months], columns=["account_id", "month", "arr"])
+    history = pd.DataFrame({
         "account_id": ["A", "B", "C", "A", "B", "C"],
         "as_of": [date(2026, 1, 31)] * 3 + [date(2026, 2, 28)] * 3,
-        "tier": ["At risk", "Healthy", "At risk", "Neutral", "At risk", "Healthy"],
-        "at_risk": [True, False, True, False, True, False],
-        "churned": [True, False, False, False, False, False],
-        "contracted": [False, True, False, True, False, False],
-        "lost_arr": [100.0, 40.0, 0.0, 60.0, 0.0, 0.0],
+        "health_score": [35.0, 75.0, 40.0, 30.0, 72.0, 71.0],
+        "tier": ["At risk", "Healthy", "At risk", "At risk", "Healthy", "Healthy"],
+        "at_risk": [True, False, True, True, False, False],
     })
+    return history, arr
 
 
-def test_outcome_summary_counts_account_months_on_one_outcome():
-    s = outcome_summary(_judged())
-    assert (s.account_months, s.as_of_dates, s.lost, s.flagged, s.flagged_lost) == (6, 2, 3, 3, 1)
+def test_outcome_summary_counts_account_months_on_one_outcome_with_the_backtest_core():
+    from chs_core.model import load_model
+    from chs_core.outcomes.lift import tier_lift
+    from chs_core.settings import DEFAULT_MODEL
+    history, arr = _book()
+    tiers, s = tier_lift(history, arr, load_model(DEFAULT_MODEL), 3, date(2026, 6, 1))
+    assert (s.account_months, s.as_of_dates, s.lost, s.flagged, s.flagged_lost) == (6, 2, 3, 3, 2)
     assert s.base_rate == pytest.approx(0.5)
-    assert s.recall == pytest.approx(1 / 3) and s.false_alert_share == pytest.approx(2 / 3)
-    assert (s.lost_arr, s.flagged_lost_arr, s.flagged_loss_share) == (200.0, 100.0, 0.5)
+    assert s.recall == pytest.approx(2 / 3) and s.false_alert_share == pytest.approx(1 / 3)
+    assert (s.lost_arr, s.flagged_lost_arr) == (2200.0, 2000.0) and s.flagged_loss_share == pytest.approx(2000 / 2200)
     assert (s.first_as_of, s.last_as_of) == (date(2026, 1, 31), date(2026, 2, 28))
+    by_tier = tiers.set_index("tier")
+    assert by_tier.loc["At risk", "accounts"] == 3 and by_tier.loc["At risk", "account_loss_share"] == pytest.approx(2 / 3)
+    assert by_tier.loc["At risk", "lift"] == pytest.approx((2 / 3) / 0.5)
+    assert by_tier.loc["Healthy", "lift"] == pytest.approx((1 / 3) / 0.5)
+    assert by_tier.loc["Thriving", "accounts"] == 0  # every model tier is listed, empty ones with zero rows
 
 
-def test_lift_is_the_tier_share_over_the_base_rate():
-    tiers = pd.DataFrame({"tier": ["Healthy", "At risk"], "account_loss_share": [0.1, 0.4]})
-    out = with_lift(tiers, 0.2)
-    assert out["lift"].tolist() == pytest.approx([0.5, 2.0])
-
-
-def test_empty_judged_rows_give_no_rates():
-    s = outcome_summary(_judged().iloc[0:0])
-    assert (s.account_months, s.base_rate, s.recall, s.false_alert_share, s.first_as_of) == (0, None, None, None, None)
+def test_scores_too_close_to_the_end_are_not_judged():
+    from chs_core.model import load_model
+    from chs_core.outcomes.lift import tier_lift
+    from chs_core.settings import DEFAULT_MODEL
+    history, arr = _book()
+    # End month Apr 2026: 28 Feb needs Mar-May, so only 31 Jan (Feb-Apr) is judged.
+    _, s = tier_lift(history, arr, load_model(DEFAULT_MODEL), 3, date(2026, 4, 1))
+    assert (s.account_months, s.as_of_dates, s.lost) == (3, 1, 1)
+    _, none = tier_lift(history, arr, load_model(DEFAULT_MODEL), 3, date(2026, 2, 1))
+    assert (none.account_months, none.base_rate, none.recall, none.first_as_of) == (0, None, None, None)
 
 
 def test_movement_health_takes_the_start_score_and_any_flag_before_the_end():
