@@ -29,7 +29,11 @@ def _text(expr: str) -> str:
     return f"CAST({expr} AS VARCHAR)"
 
 
-def column_expr(spec: ColumnMap, source: str | None, kind: str, mapping: Mapping) -> str:
+def _number(expr: str) -> str:
+    return f"TRY_CAST({expr} AS DOUBLE)"
+
+
+def column_expr(spec: ColumnMap, source: str | None, kind: str, mapping: Mapping, by_lower: dict[str, str]) -> str:
     """The SQL expression (text) giving a contract column from the file's column `source`."""
     if spec.constant is not None:
         return lit(spec.constant)
@@ -37,9 +41,18 @@ def column_expr(spec: ColumnMap, source: str | None, kind: str, mapping: Mapping
     if spec.values:
         cases = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in spec.values)
         expr = f"(CASE lower(trim({expr})) {cases} ELSE {expr} END)"
-    if spec.multiply is not None:
-        expr = (f"(CASE WHEN TRY_CAST({expr} AS DOUBLE) IS NULL THEN {expr} "
-                f"ELSE {_text(f'TRY_CAST({expr} AS DOUBLE) * {spec.multiply!r}')} END)")
+    factors = [repr(spec.multiply)] if spec.multiply is not None else []
+    factors += [_number(_text(q(by_lower.get(t.lower(), t)))) for t in spec.times]
+    if spec.per is not None:
+        column, codes = spec.per
+        cases = " ".join(f"WHEN {lit(k)} THEN {v!r}" for k, v in codes)
+        factors.append(f"(CASE lower(trim({_text(q(by_lower.get(column.lower(), column)))})) {cases} END)")
+    if factors:
+        # A value that is not a number stays as written; a row with no factor (an interval the mapping does not
+        # list, an empty quantity) becomes text saying so: validation reports both, never a wrong number.
+        product = " * ".join([_number(expr), *factors])
+        expr = (f"(CASE WHEN {_number(expr)} IS NULL THEN {expr} WHEN {product} IS NULL "
+                f"THEN 'no factor for ' || {expr} ELSE {_text(product)} END)")
     return dated(expr, kind, spec.date_format or mapping.date_format, mapping.time_zone)
 
 
@@ -70,7 +83,7 @@ def mapped_relation(table: Table, relation: str, file_columns: list[str], spec: 
         if given.source and source is None:
             continue  # validation names the missing column; the mapping's name is shown by the Data page
         used.add(source)
-        parts.append(f"{column_expr(given, source, col.type, mapping)} AS {q(col.name)}")
+        parts.append(f"{column_expr(given, source, col.type, mapping, by_lower)} AS {q(col.name)}")
     contract = set(table.column_names)
     parts += [q(c) for c in file_columns if c not in used and c.lower() not in contract]
     template = (QUERIES / "mapped_table.sql").read_text()

@@ -38,7 +38,7 @@ MAX_BYTES = 256_000
 MAX_DEPTH = 8
 TOP_KEYS = ("version", "time_zone", "date_format", "tables")
 TABLE_KEYS = ("file", "columns", "end_date", "mrr_to_arr", "through")
-COLUMN_KEYS = ("from", "values", "date_format", "multiply", "value")
+COLUMN_KEYS = ("from", "values", "date_format", "multiply", "per", "times", "value")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class ColumnMap:
     values: tuple[tuple[str, str], ...] = ()  # (spelling in the file, contract code), matched ignoring case and spaces
     date_format: str | None = None
     multiply: float | None = None
+    per: tuple[str, tuple[tuple[str, float], ...]] | None = None  # (file column, (code, factor)...): a row's factor
+    times: tuple[str, ...] = ()  # file columns to multiply by (e.g. Quantity)
     constant: str | None = None
 
 
@@ -110,22 +112,40 @@ def _text(where: str, value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _factor(where: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1e6:
+        raise _fail(where, f"{str(value)[:40]!r} is not a factor", "write a positive number such as 12")
+    return float(value)
+
+
+def _per(where: str, spec: object) -> tuple[str, tuple[tuple[str, float], ...]] | None:
+    """per: {from: Interval, values: {month: 12, year: 1}}: a factor per row, from a code in another column."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not isinstance(spec.get("values"), dict) or "from" not in spec:
+        raise _fail(where, "expected from: COLUMN and values: {code: factor}", "write {from: Interval, values: {month: 12, year: 1}}")
+    _check_keys(where, spec, ("from", "values"))
+    return (_text(where, spec["from"]),
+            tuple((_text(where, k).strip().lower(), _factor(f"{where}.values", v)) for k, v in spec["values"].items()))
+
+
 def _column(where: str, spec: object) -> ColumnMap:
+    """A column spec: a file column's name, or {from, values, date_format, multiply, per, times} or {value}."""
     if not isinstance(spec, dict):
         return ColumnMap(source=_text(where, spec))
     _check_keys(where, spec, COLUMN_KEYS)
     values = spec.get("values") or {}
     if not isinstance(values, dict):
         raise _fail(f"{where}.values", "expected a mapping of spellings to codes", "write {urgent: P0, high: P1}")
-    multiply = spec.get("multiply")
-    if multiply is not None and (isinstance(multiply, bool) or not isinstance(multiply, (int, float))
-                                 or not 0 < multiply < 1e6):
-        raise _fail(f"{where}.multiply", f"{str(multiply)[:40]!r} is not a factor", "write a number such as 12")
-    constant = spec.get("value")
-    return ColumnMap(source=None if "value" in spec and "from" not in spec else _text(where, spec.get("from", where.rsplit(".", 1)[-1])),
+    times = spec.get("times") or ()
+    times = (times,) if isinstance(times, str) else tuple(_text(f"{where}.times", t) for t in times)
+    constant_only = "value" in spec and "from" not in spec
+    return ColumnMap(source=None if constant_only else _text(where, spec.get("from", where.rsplit(".", 1)[-1])),
                      values=tuple((_text(where, k).strip().lower(), _text(where, v)) for k, v in values.items()),
-                     date_format=spec.get("date_format"), multiply=float(multiply) if multiply is not None else None,
-                     constant=None if constant is None else _text(where, constant))
+                     date_format=None if spec.get("date_format") is None else _text(where, spec["date_format"]),
+                     multiply=None if spec.get("multiply") is None else _factor(f"{where}.multiply", spec["multiply"]),
+                     per=_per(f"{where}.per", spec.get("per")), times=times,
+                     constant=None if spec.get("value") is None else _text(where, spec["value"]))
 
 
 def _rule(where: str, spec: dict) -> SubscriptionRule:
@@ -133,9 +153,7 @@ def _rule(where: str, spec: dict) -> SubscriptionRule:
     if ends not in ("exclusive", "inclusive"):
         raise _fail(f"{where}.end_date", f"{str(ends)[:40]!r} is neither exclusive nor inclusive",
                     "write end_date: exclusive (first day no longer paid) or inclusive (last day paid)")
-    factor = spec.get("mrr_to_arr", 12)
-    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor <= 1000:
-        raise _fail(f"{where}.mrr_to_arr", f"{str(factor)[:40]!r} is not a factor", "write 12 (monthly amounts)")
+    factor = _factor(f"{where}.mrr_to_arr", spec.get("mrr_to_arr", 12))
     through = spec.get("through")
     if through is not None and not isinstance(through, date):
         raise _fail(f"{where}.through", f"{str(through)[:40]!r} is not a date", "write the date as YYYY-MM-DD")

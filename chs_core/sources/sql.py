@@ -124,3 +124,10 @@ def select_columns_sql(table_name: str, columns: Sequence[str], order_by: Sequen
     cols = ", ".join(quote_identifier(c) for c in columns)
     order = f" ORDER BY {', '.join(quote_identifier(c) for c in order_by)}" if order_by else ""
     return f"SELECT {cols} FROM {quote_identifier(table_name)}{order}"
+
+
+def value_counts_sql(relation: str, column: str, limit: int) -> str:
+    """The most frequent values of a column (init-mapping's value maps); `limit` is an int from the code."""
+    c = quote_identifier(column)
+    return (f"SELECT CAST({c} AS VARCHAR) AS v, count(*) AS n FROM {relation} "
+            f"GROUP BY 1 ORDER BY n DESC, v LIMIT {int(limit)}")
