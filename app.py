@@ -10,6 +10,8 @@ st.set_page_config(page_title="Customer Health Score", page_icon="🩺", layout=
 
 pages = [
     st.Page("app_pages/executive.py", title="Executive overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/cohorts.py", title="Cohorts", icon=":material/stacked_line_chart:", url_path="cohorts"),
+    st.Page("app_pages/loop.py", title="Closing the loop", icon=":material/published_with_changes:", url_path="loop"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
 ]
 navigation = st.navigation(pages)

@@ -14,8 +14,12 @@ import streamlit as st
 
 from chs_app import sources
 from chs_core.errors import DataError, ModelError
+from chs_core.kpis import cohorts as kpi_cohorts
 from chs_core.metrics.catalog import SignalSettings
 from chs_core.model import Model, load_model
+from chs_core.outcomes import loop
+from chs_core.outcomes.loop_report import LoopReport, alert_window_dates
+from chs_core.outcomes.loop_report import loop_report as build_loop_report
 from chs_core.pipeline import CheckedSource, check_source, history_dates, metrics_with_accounts, score_dates
 from chs_core.scoring.score import score_frame
 from chs_core.settings import setting
@@ -86,3 +90,28 @@ def _for_pages(frame: pd.DataFrame) -> pd.DataFrame:
     frame["tier"] = frame["tier"].astype(str)
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     return frame
+
+
+@st.cache_data(show_spinner="Reading account start dates…", max_entries=setting("cache_entries_sources"))
+def cohort_accounts(ref: SourceRef) -> pd.DataFrame:
+    """Accounts with customer_since and acquisition_channel, for the cohorts page."""
+    with source_for(ref[0]).open() as ds:
+        return kpi_cohorts.cohort_accounts(ds)
+
+
+@st.cache_data(show_spinner="Reading CSM activities…", max_entries=setting("cache_entries_sources"))
+def activities(ref: SourceRef) -> pd.DataFrame:
+    """csm_activities (account, date, type, outcome) for the closing-the-loop page."""
+    with source_for(ref[0]).open() as ds:
+        return loop.touch_activities(ds)
+
+
+@st.cache_data(show_spinner="Following each flag to its first CSM touch…", max_entries=setting("cache_entries_scores"))
+def loop_report(ref: SourceRef, model: Model, as_of: date, ids: tuple[str, ...] | None) -> LoopReport:
+    """The closing-the-loop report: the score history to the default as-of date, plus the alert-window scores."""
+    check = checked_source(ref)
+    history = scored_history(ref, model, check.default_as_of)
+    dates = sorted(set(history["as_of"]))
+    alert_scores = scores_at(ref, model, tuple(alert_window_dates(dates, model.alert.within_days)))
+    return build_loop_report(history, alert_scores, activities(ref), check.arr, model, as_of,
+                             check.completeness.end_month, ids)

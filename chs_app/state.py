@@ -27,6 +27,17 @@ EXEC_BRIDGE_BAR = "bridge"
 EXEC_BREAKDOWN_BY = "breakdown"
 EXEC_BRIDGE_CHART = "executive_bridge_chart"  # plotly selection on the bridge (not in the URL)
 
+# Cohorts page controls.
+COHORT_BY = "cohort_by"
+COHORT_CELL_COHORT = "cohort_cell_cohort"
+COHORT_CELL_AGE = "cohort_cell_age"
+COHORT_HEATMAP_LOGO = "cohort_heatmap_logo"
+COHORT_HEATMAP_NRR = "cohort_heatmap_nrr"
+COHORT_LAST_CLICK = "cohort_last_click"
+
+# Closing-the-loop page controls (its as-of date is the shared AS_OF).
+LOOP_STATUS = "loop_status"
+
 URL_KEYS = (FILTER_SEGMENT, FILTER_REGION, FILTER_CSM, PERIOD_KIND, AS_OF, EXEC_BRIDGE_BAR, EXEC_BREAKDOWN_BY)
 
 

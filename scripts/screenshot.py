@@ -13,15 +13,20 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = {"executive": "", "data_quality": "data_quality"}
+PAGES = {"executive": "", "data_quality": "data_quality", "cohorts": "cohorts", "loop": "loop"}
 
 
 def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
     """Wait for the script run to finish: the app is rendered and no status widget says 'running'."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 1",
+        "() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 1",
+        timeout=timeout_ms)
+    # As Streamlit's own e2e tests do: the script run is over, and no cache spinner is left.
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stSpinner\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
         timeout=timeout_ms)
     # Tables and charts load after the script ends: wait until no skeleton is left and plotly has drawn.
     page.wait_for_function(
@@ -39,6 +44,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1440)
     # Streamlit scrolls inside its main container, so a tall viewport (not full_page) captures the page.
     parser.add_argument("--height", type=int, default=4200)
+    parser.add_argument("--suffix", default="", help="appended to each file name, e.g. -phone")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -47,8 +53,9 @@ def main() -> None:
         for name in args.page:
             page.goto(f"{args.url}/{PAGES[name]}")
             wait_until_idle(page)
-            page.screenshot(path=str(args.out / f"{name}.png"), full_page=True)
-            print(args.out / f"{name}.png")
+            path = args.out / f"{name}{args.suffix}.png"
+            page.screenshot(path=str(path), full_page=True)
+            print(path)
         browser.close()
 
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from chs_core.model.schema import Alert
-from chs_core.outcomes.alerts import score_drops
 from chs_core.outcomes.labels import label_history
 from chs_core.settings import setting
 from chs_core.sources import Dataset
@@ -71,6 +70,18 @@ def turned_on(history: pd.DataFrame, column: str) -> pd.DataFrame:
     return now[~now["_before"].astype("boolean").fillna(False).astype(bool)].drop(columns="_before")
 
 
+def _alerts(h: pd.DataFrame, alert_scores: pd.DataFrame | None, alert: Alert) -> pd.DataFrame:
+    """score_drops' rule at every month end in one merge: a fall of alert.drop_points since within_days before."""
+    if alert_scores is None or not len(alert_scores):
+        return pd.DataFrame(columns=["account_id", "as_of", "reason"])
+    before = pd.DataFrame({"account_id": alert_scores["account_id"].astype(str),
+                           "as_of": pd.to_datetime(alert_scores["as_of"]).dt.date + timedelta(days=alert.within_days),
+                           "score_before": alert_scores["health_score"]})
+    both = h[["account_id", "as_of", "health_score"]].merge(before, on=["account_id", "as_of"])
+    fired = both[both["score_before"] - both["health_score"] >= alert.drop_points]
+    return fired[["account_id", "as_of"]].assign(reason="score-drop alert")
+
+
 def flag_events(history: pd.DataFrame, alert: Alert, alert_scores: pd.DataFrame | None = None,
                 horizon_months: int | None = None) -> pd.DataFrame:
     """One row per flag (account, flag_date): went at risk and/or raised a score-drop alert; see the module doc.
@@ -81,14 +92,7 @@ def flag_events(history: pd.DataFrame, alert: Alert, alert_scores: pd.DataFrame 
     horizon = setting("backtest_horizon_months") if horizon_months is None else horizon_months
     h = history.assign(account_id=history["account_id"].astype(str), as_of=pd.to_datetime(history["as_of"]).dt.date)
     risk = turned_on(h, "at_risk")[["account_id", "as_of"]].assign(reason="went at risk")
-    drops = []
-    if alert_scores is not None and len(alert_scores):
-        both = pd.concat([h, alert_scores.assign(account_id=alert_scores["account_id"].astype(str),
-                                                 as_of=pd.to_datetime(alert_scores["as_of"]).dt.date)])
-        for d in sorted(h["as_of"].unique()):
-            fired = score_drops(both, d, alert)
-            drops.append(fired[["account_id"]].assign(as_of=d, reason="score-drop alert"))
-    events = pd.concat([risk, *drops], ignore_index=True)
+    events = pd.concat([risk, _alerts(h, alert_scores, alert)], ignore_index=True)
     if events.empty:
         return pd.DataFrame(columns=["flag_date", *FLAG_COLUMNS])
     events = events.groupby(["account_id", "as_of"], as_index=False)["reason"].agg(lambda r: " and ".join(sorted(r)))

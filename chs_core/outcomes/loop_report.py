@@ -24,6 +24,22 @@ from chs_core.outcomes.plays import plays_followed
 from chs_core.selection import only_accounts
 from chs_core.settings import setting
 
+DEFINITIONS = {
+    "flag": "A flag is an account that went at risk at a month end (below the at-risk cut-off there, not the month "
+            "end before) or raised a score-drop alert. Further flags of the same account within the horizon belong "
+            "to the same episode and are not counted again.",
+    "touch": "A touch is a held CSM activity of a touch type (meeting, call, QBR, training by default; setting "
+             "touch_types) dated after the flag date. Emails, notes and missed or cancelled meetings do not count.",
+    "in_time": "Touched in time: the first touch came within the target days (14) of the flag. A younger flag with "
+               "no touch yet is still open and is left out of every share.",
+    "saved": "Saved: the account neither churned nor contracted in any month of the horizon after the flag (the "
+             "backtest's definition). Only flags whose whole horizon is in the data are judged.",
+    "interval": "The range beside each share is a 95% Wilson score interval: with few flags it is wide.",
+    "plays": "Plays followed: after a flag with an action fired, a held activity of a matching type (for example "
+             "a renewal meeting after a missed renewal meeting) within the target days. A simple check of the "
+             "activity type, not of what was said.",
+}
+
 
 @dataclass(frozen=True)
 class LoopReport:
@@ -57,7 +73,7 @@ class LoopReport:
             "intervention_outcome": [asdict(g) for g in self.outcomes],
             "interval": "Wilson score interval, 95%",
             "target": {"share_saved": target.value, "meaning": target.meaning},
-            "caveat": ASSOCIATION,
+            "caveat": ASSOCIATION, "definitions": DEFINITIONS,
             "plays_followed": records(self.plays),
         }
 
