@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from chs_core.contract import Table
+from chs_core.sources.codes import CODES, SEPARATORS_PATTERN, known_spellings
 
 
 def quote_identifier(name: str) -> str:
@@ -25,7 +26,7 @@ def quote_literal(value: str) -> str:
 # Per table and column: how the typed view fills a default or normalises a value.
 _DEFAULTS = {
     ("usage_events", "event_count"): "COALESCE({expr}, 1)",
-    ("csm_activities", "outcome"): "COALESCE(lower({expr}), 'held')",
+    ("csm_activities", "outcome"): "COALESCE({expr}, 'held')",
     ("tickets", "escalated"): "COALESCE({expr}, false)",
     ("contacts", "is_champion"): "COALESCE({expr}, false)",
     ("arr_monthly", "month"): "CAST(date_trunc('month', {expr}) AS DATE)",
@@ -46,11 +47,23 @@ def typed_select_sql(table: Table, raw: str, supplied: Iterable[str]) -> str:
                 expr = f"TRY_CAST({expr} AS {col.type})"
         else:
             expr = f"CAST(NULL AS {col.type})"
+        if (table.name, col.name) in CODES:
+            expr = code_sql(table.name, col.name, expr)
         template = _DEFAULTS.get((table.name, col.name))
         if template:
             expr = template.format(expr=expr)
         parts.append(f"{expr} AS {quote_identifier(col.name)}")
     return f"SELECT {', '.join(parts)} FROM {raw}"
+
+
+def code_sql(table: str, column: str, expr: str) -> str:
+    """A code column read through its known spellings (sources.codes); other values are kept, trimmed.
+
+    Empty text counts as no value, so a default (outcome 'held') applies to it as to NULL.
+    """
+    key = f"trim(regexp_replace(lower(trim({expr})), {quote_literal(SEPARATORS_PATTERN)}, ' ', 'g'))"
+    pairs = ", ".join(f"{quote_literal(k)}: {quote_literal(v)}" for k, v in known_spellings(table, column).items())
+    return f"COALESCE(MAP {{{pairs}}}[{key}], NULLIF(trim({expr}), ''))"
 
 
 def empty_view_sql(table: Table) -> str:

@@ -75,9 +75,9 @@ def test_structural_problems(frames, expected):
     ("arr_monthly", "account_id", ["a1", "a1", "zz"], ["WARNING arr_monthly.account_id", "not found in accounts", "'zz'"]),
     ("arr_monthly", "month", ["2026-01-01", "2026-02-01", "2027-02-01"], ["ERROR arr_monthly.month", "after today 2026-11-23", "2027-02-01"]),
     ("tickets", "opened_at", ["2031-01-01"], ["tickets.opened_at", "after today"]),
-    ("accounts", "segment", ["SMB", "Mid Market"], ["WARNING accounts.segment", "not one of SMB, Mid-Market, Enterprise", "Mid Market"]),
+    ("accounts", "segment", ["SMB", "Strategic"], ["WARNING accounts.segment", "not one of SMB, Mid-Market, Enterprise", "Strategic"]),
     ("accounts", "licensed_seats", ["0", "200"], ["accounts.licensed_seats", "must be positive"]),
-    ("tickets", "priority", ["urgent"], ["ERROR tickets.priority", "not one of P0, P1, P2, P3", "urgent→P0"]),
+    ("tickets", "priority", ["critical"], ["ERROR tickets.priority", "not one of P0, P1, P2, P3", "urgent→P0"]),
     ("tickets", "csat", ["9"], ["tickets.csat", "outside 1-5"]),
     ("tickets", "resolved_at", ["2026-02-01 00:00:00"], ["WARNING tickets.resolved_at", "resolved before it was opened"]),
 ], ids=lambda v: v if isinstance(v, str) else None)
@@ -101,7 +101,7 @@ def test_require_valid_raises_with_every_error_but_returns_warnings():
     with pytest.raises(DataError) as err:
         require_valid(dataset_from_frames(frames), TODAY)
     assert len(err.value.problems) == 2
-    warnings = require_valid(dataset_from_frames(with_change("accounts", segment=["SMB", "Mid Market"])), TODAY)
+    warnings = require_valid(dataset_from_frames(with_change("accounts", segment=["SMB", "Strategic"])), TODAY)
     assert [w.severity for w in warnings] == ["warning"]
 
 
