@@ -63,6 +63,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("model_history_versions", 50,
             "How many previous versions of model.yaml are kept in model_history/ beside it; saving removes the oldest "
             "beyond this."),
+    Setting("earliest_plausible_date", "1990-01-01",
+            "Dates before this (and infinite dates, or two-digit years read as year 25) are validation errors: "
+            "a typo'd year would silently widen the history."),
+    Setting("unmatched_error_share", 0.2,
+            "When more than this share of a table's rows have an account id that is not in accounts, validation "
+            "stops with an error instead of a warning (a trailing space or another id scheme, not a few strays)."),
+    Setting("data_time_zone", "UTC",
+            "Time zone a time-zone-aware timestamp is converted to before it is cut to a day or month, when it "
+            "carries no zone of its own (a Parquet file written by pandas or Arrow records one and that zone is "
+            "used; text with an offset such as +01:00 keeps the date and time written)."),
     Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
     Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
     Setting("duckdb_memory_limit", "3GB",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from chs_core.contract import INPUT_TABLES
 from chs_core.errors import DataError, Problem
@@ -49,10 +51,19 @@ def _csv_header(path: Path, delimiter: str) -> list[str]:
         return next(csv.reader(handle, delimiter=delimiter), [])
 
 
+def parquet_time_zones(path: Path) -> dict[str, str]:
+    """{column: zone} for time-zone-aware timestamp columns (pandas and Arrow record the zone in the file)."""
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, pa.ArrowException):
+        return {}  # DuckDB's reading reports the file
+    return {f.name: f.type.tz for f in schema if pa.types.is_timestamp(f.type) and f.type.tz}
+
+
 def read_relation(path: Path) -> str:
     """A DuckDB relation reading the file; raises ValueError (empty file) or UnicodeDecodeError."""
     if path.suffix == ".parquet":
-        return sql.read_parquet_sql(str(path))
+        return sql.read_parquet_sql(str(path), parquet_time_zones(path))
     delimiter = "\t" if path.name.endswith(".tsv") else ","
     header = _csv_header(path, delimiter)
     if not header:

@@ -7,6 +7,7 @@ table and column names), so each is quoted with `quote_identifier` or
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from chs_core.contract import Table
@@ -47,6 +48,8 @@ def typed_select_sql(table: Table, raw: str, supplied: Iterable[str]) -> str:
                 expr = f"TRY_CAST({expr} AS {col.type})"
         else:
             expr = f"CAST(NULL AS {col.type})"
+        if col.name.endswith("_id"):
+            expr = f"NULLIF(trim({expr}), '')"  # ids match with surrounding spaces ignored (validation reports them)
         if (table.name, col.name) in CODES:
             expr = code_sql(table.name, col.name, expr)
         template = _DEFAULTS.get((table.name, col.name))
@@ -102,8 +105,33 @@ def typed_view_sql(table: Table, supplied: Iterable[str]) -> str:
     return f"CREATE VIEW {quote_identifier(table.name)} AS {typed_select_sql(table, raw_name(table), supplied)}"
 
 
-def read_parquet_sql(path: str) -> str:
-    return f"read_parquet({quote_literal(path)})"
+def read_parquet_sql(path: str, zones: dict[str, str] | None = None) -> str:
+    """read_parquet; a time-zone-aware column becomes local time in the zone recorded with it (see local_time_sql)."""
+    relation = f"read_parquet({quote_literal(path)})"
+    if not zones:
+        return relation
+    replaced = ", ".join(f"{local_time_sql(quote_identifier(c), z)} AS {quote_identifier(c)}" for c, z in zones.items())
+    return f"(SELECT * REPLACE ({replaced}) FROM {relation})"
+
+
+_OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+
+
+def local_time_sql(expr: str, zone: str) -> str:
+    """A TIMESTAMPTZ as the wall-clock time in `zone` (a tz database name, or a fixed offset such as +01:00)."""
+    offset = _OFFSET.match(zone)
+    if offset:
+        sign, hours, minutes = offset.groups()
+        interval = f"{sign}{int(hours)} hours {sign}{int(minutes)} minutes"
+        return f"(timezone('UTC', {expr}) + INTERVAL {quote_literal(interval)})"
+    return f"timezone({quote_literal(zone)}, {expr})"
+
+
+def set_time_zone_sql(zone: str) -> str:
+    return f"SET TimeZone = {quote_literal(zone)}"
+
+
+TIME_ZONE_KNOWN = "SELECT count(*) FROM pg_timezone_names() WHERE name = ?"
 
 
 def read_csv_sql(path: str, delimiter: str, header: Sequence[str]) -> str:

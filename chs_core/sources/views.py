@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from chs_core.contract import INPUT_TABLES, Table
-from chs_core.errors import Problem
+from chs_core.errors import DataError, Problem
 from chs_core.settings import setting
 from chs_core.sources import sql
 from chs_core.sources.dataset import Dataset
@@ -22,12 +22,20 @@ def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that never downloads or loads an extension by itself (the app stays offline).
 
     Memory is capped (setting duckdb_memory_limit) and large joins and sorts spill to a temp folder
-    (duckdb_temp_directory) instead of taking the machine's memory.
+    (duckdb_temp_directory) instead of taking the machine's memory. Its time zone is the data_time_zone
+    setting: a time-zone-aware timestamp without a zone of its own (TIMESTAMPTZ in a DuckDB file) is read
+    as wall-clock time there before it is cut to a day or month.
     """
     temp = setting("duckdb_temp_directory") or str(Path(tempfile.gettempdir()) / "chs-duckdb")
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                                  "memory_limit": setting("duckdb_memory_limit"), "temp_directory": temp})
     con.execute(sql.NO_PROGRESS_BAR)  # long queries never draw on the CLI's output
+    zone = str(setting("data_time_zone"))
+    if not con.execute(sql.TIME_ZONE_KNOWN, [zone]).fetchone()[0]:
+        con.close()
+        raise DataError([Problem("settings", "data_time_zone", None, f"unknown time zone {zone[:60]!r}",
+                                 "set CHS_DATA_TIME_ZONE to a tz database name such as UTC or Europe/Berlin")])
+    con.execute(sql.set_time_zone_sql(zone))
     return con
 
 

@@ -14,7 +14,10 @@ from chs_core.contract import INPUT_TABLES, Table
 from chs_core.errors import DataError, Problem
 from chs_core.sources import Dataset
 from chs_core.validation import sql
+from chs_core.validation.codes import unknown_codes
+from chs_core.validation.ids import padded_ids, unmatched_accounts
 from chs_core.validation.rules import EVENT_DATE_COLUMNS, PAST_ONLY_COLUMNS, TYPE_HINTS, VALUE_RULES
+from chs_core.validation.soundness import soundness_problems
 from chs_core.validation.subscriptions import derived_table_problems
 
 
@@ -83,16 +86,6 @@ def _duplicates(ds: Dataset, table: Table) -> list[Problem]:
                     f"keep one row per {what}" + (" (sum ARR per account and month)" if table.name == "arr_monthly" else ""))]
 
 
-def _unknown_accounts(ds: Dataset, table: Table) -> list[Problem]:
-    if table.name == "accounts" or "account_id" not in _supplied(ds, table) or not ds.has("accounts"):
-        return []
-    n, examples = _count(ds, sql.unknown_accounts(table.name))
-    if not n:
-        return []
-    return [Problem(table.name, "account_id", n, f"account ids not found in accounts (e.g. {_examples(examples)})",
-                    "add those accounts to accounts, or remove their rows", severity="warning")]
-
-
 def _future_dates(ds: Dataset, table: Table, today: date) -> list[Problem]:
     problems = []
     for name in PAST_ONLY_COLUMNS.get(table.name, ()):
@@ -147,7 +140,8 @@ def _no_rows(ds: Dataset, table: Table) -> list[Problem]:
 
 
 TABLE_CHECKS: tuple[Callable[[Dataset, Table], list[Problem]], ...] = (
-    _no_rows, _wrong_types, _nulls_in_required, _duplicates, _unknown_accounts, _value_rules, _before_customer)
+    _no_rows, _wrong_types, _nulls_in_required, _duplicates, unmatched_accounts, padded_ids, _value_rules,
+    unknown_codes, _before_customer)
 
 
 def _missing_table(ds: Dataset, table: Table) -> Problem:
@@ -172,6 +166,7 @@ def validate_dataset(ds: Dataset, today: date | None = None) -> list[Problem]:
         for check in TABLE_CHECKS:
             problems += check(ds, table)
         problems += _future_dates(ds, table, today)
+        problems += soundness_problems(ds, table, today)
     problems += derived_table_problems(ds)
     return sorted(problems, key=lambda p: p.severity != "error")
 

@@ -35,7 +35,8 @@ VALUE_RULES: dict[str, tuple[ValueRule, ...]] = {
         ValueRule("priority", _not_in("priority", PRIORITIES), "priority is not one of P0, P1, P2, P3",
                   "map priorities, e.g. urgent→P0, high→P1, medium→P2, low→P3"),
         ValueRule("csat", "csat < 1 OR csat > 5", "CSAT outside 1-5", "rescale CSAT to 1-5"),
-        ValueRule("resolved_at", "resolved_at < opened_at", "resolved before it was opened", "check the two timestamps",
+        ValueRule("resolved_at", "resolved_at < opened_at", "resolved before it was opened (left out of resolution time)",
+                  "check the two timestamps (a time-zone or day/month mix-up?)",
                   "warning"),
     ),
     "nps_responses": (

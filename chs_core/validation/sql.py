@@ -35,13 +35,6 @@ def duplicate_keys(table: str, key: tuple[str, ...]) -> str:
             SELECT concat_ws(' / ', {keys}) AS k FROM {q(table)} GROUP BY {keys} HAVING count(*) > 1)"""
 
 
-def unknown_accounts(table: str) -> str:
-    return f"""
-        SELECT count(*), list(DISTINCT t.account_id)[1:{EXAMPLES}] FROM {q(table)} t
-        WHERE t.account_id IS NOT NULL
-          AND t.account_id NOT IN (SELECT account_id FROM accounts WHERE account_id IS NOT NULL)"""
-
-
 def dates_after(table: str, column: str) -> str:
     """Dates after the bound parameter (today)."""
     c = q(column)
@@ -69,3 +62,78 @@ def breaking_rule(table: str, column: str, condition: str) -> str:
 
 def rows_of(table: str, condition: str = "") -> str:
     return f"SELECT count(*), NULL FROM {q(table)} {condition}"
+
+
+# Soundness checks (validation.soundness, validation.ids, validation.codes): conditions over the raw
+# (as supplied) text, examples named by the row's key columns, never by an unbounded value.
+
+SHOWN = 40  # characters of a value from the data shown in an example
+
+
+def _shown(expr: str) -> str:
+    return f"left(CAST({expr} AS VARCHAR), {SHOWN})"
+
+
+def raw_rows_where(table: str, condition: str, names: tuple[str, ...]) -> str:
+    """Rows of the raw table where `condition` (written in validation, over quoted contract columns) holds.
+
+    Returns (count, up to EXAMPLES rows named by `names` joined with ' / ').
+    """
+    label = "concat_ws(' / ', " + ", ".join(_shown(q(n)) for n in names) + ")"
+    return f"SELECT count(*), list({label})[1:{EXAMPLES}] FROM {raw(table)} WHERE {condition}"
+
+
+def as_double(column: str) -> str:
+    return f"TRY_CAST({q(column)} AS DOUBLE)"
+
+
+def as_timestamp(column: str) -> str:
+    return f"TRY_CAST({q(column)} AS TIMESTAMP)"
+
+
+def even_copies(table: str, columns: tuple[str, ...]) -> str:
+    """(groups of identical rows, groups whose row count is even, rows) over the given columns."""
+    cols = ", ".join(q(c) for c in columns)
+    return f"""
+        SELECT count(*), count(*) FILTER (WHERE n % 2 = 0), COALESCE(sum(n), 0)
+        FROM (SELECT count(*) AS n FROM {raw(table)} GROUP BY {cols})"""
+
+
+def padded_values(table: str, column: str) -> str:
+    """Values with spaces around them (loading trims ids)."""
+    c = f"CAST({q(column)} AS VARCHAR)"
+    return f"SELECT count(*), list(DISTINCT {_shown(c)})[1:{EXAMPLES}] FROM {raw(table)} WHERE {c} <> trim({c})"
+
+
+def unmatched_accounts(table: str) -> str:
+    """(rows whose account_id is not in accounts, all rows with an id, of those the rows matching only when case
+    is ignored, examples of those, examples of ids not in accounts at all)."""
+    return f"""
+        WITH ids AS (SELECT account_id, lower(account_id) AS folded FROM accounts WHERE account_id IS NOT NULL),
+        t AS (SELECT account_id FROM {q(table)} WHERE account_id IS NOT NULL)
+        SELECT count(*) FILTER (WHERE t.account_id NOT IN (SELECT account_id FROM ids)),
+               count(*),
+               count(*) FILTER (WHERE t.account_id NOT IN (SELECT account_id FROM ids)
+                                AND lower(t.account_id) IN (SELECT folded FROM ids)),
+               list(DISTINCT {_shown('t.account_id')}) FILTER (
+                   WHERE t.account_id NOT IN (SELECT account_id FROM ids)
+                     AND lower(t.account_id) IN (SELECT folded FROM ids))[1:{EXAMPLES}],
+               list(DISTINCT {_shown('t.account_id')}) FILTER (
+                   WHERE lower(t.account_id) NOT IN (SELECT folded FROM ids))[1:{EXAMPLES}]
+        FROM t"""
+
+
+def unknown_codes(table: str, column: str) -> str:
+    """Values of a code column (typed view, known spellings already read) outside the bound list, with counts."""
+    c = q(column)
+    return f"""
+        SELECT {_shown(c)} AS v, count(*) AS n FROM {q(table)}
+        WHERE {c} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {c})
+        GROUP BY 1 ORDER BY n DESC, v LIMIT 5"""
+
+
+def code_totals(table: str, column: str) -> str:
+    """(non-empty values, values outside the bound list)."""
+    c = q(column)
+    return f"""SELECT count({c}), count(*) FILTER (WHERE {c} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {c}))
+               FROM {q(table)}"""

@@ -72,7 +72,7 @@ def test_structural_problems(frames, expected):
     ("accounts", "account_id", ["a1", "a1"], ["accounts.account_id", "duplicate account_id", "'a1'", "keep one row per account_id"]),
     ("arr_monthly", "month", ["2026-01-01", "2026-01-20", "2026-02-01"], ["arr_monthly.account_id and month", "duplicate", "a1 / 2026-01-01", "sum ARR"]),
     ("arr_monthly", "arr", ["-5", "1200", "90000"], ["ERROR arr_monthly.arr", "negative ARR", "(1 rows)"]),
-    ("arr_monthly", "account_id", ["a1", "a1", "zz"], ["WARNING arr_monthly.account_id", "not found in accounts", "'zz'"]),
+    ("arr_monthly", "account_id", ["a1", "a1", "zz"], ["ERROR arr_monthly.account_id", "33% of the rows", "not in accounts", "'zz'"]),
     ("arr_monthly", "month", ["2026-01-01", "2026-02-01", "2027-02-01"], ["ERROR arr_monthly.month", "after today 2026-11-23", "2027-02-01"]),
     ("tickets", "opened_at", ["2031-01-01"], ["tickets.opened_at", "after today"]),
     ("accounts", "segment", ["SMB", "Strategic"], ["WARNING accounts.segment", "not one of SMB, Mid-Market, Enterprise", "Strategic"]),

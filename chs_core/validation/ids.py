@@ -1,0 +1,57 @@
+"""Account ids across tables: spaces around ids, ids that match only when case is ignored, and how many rows
+belong to no account. A large share of unmatched rows is an error: the figures would leave out that much data.
+"""
+from __future__ import annotations
+
+from chs_core.contract import Table
+from chs_core.errors import Problem
+from chs_core.settings import setting
+from chs_core.sources import Dataset
+from chs_core.validation import sql
+
+ID_COLUMNS = ("account_id", "user_id", "ticket_id", "contact_id", "invoice_id")
+
+
+def _examples(values: list) -> str:
+    return ", ".join(map(repr, values or []))
+
+
+def padded_ids(ds: Dataset, table: Table) -> list[Problem]:
+    """Ids with spaces around them: loading trims them (so they match), reported so the source can be fixed."""
+    problems = []
+    for column in ID_COLUMNS:
+        if column not in ds.columns.get(table.name, frozenset()):
+            continue
+        n, examples = ds.rows(sql.padded_values(table.name, column))[0]
+        if n:
+            problems.append(Problem(table.name, column, int(n),
+                                    f"ids with spaces around them (e.g. {_examples(examples)}); they were trimmed",
+                                    "trim the ids at the source", severity="warning"))
+    return problems
+
+
+def unmatched_accounts(ds: Dataset, table: Table) -> list[Problem]:
+    """Rows whose account_id is not in accounts: an error when ids differ only in case or the share is large."""
+    if table.name == "accounts" or "account_id" not in ds.columns.get(table.name, frozenset()) \
+            or not ds.has("accounts"):
+        return []
+    unmatched, total, by_case, examples, strays = ds.rows(sql.unmatched_accounts(table.name))[0]
+    if not unmatched:
+        return []
+    problems = []
+    if by_case:
+        problems.append(Problem(table.name, "account_id", int(by_case),
+                                f"account ids match accounts only when case is ignored (e.g. {_examples(examples)})",
+                                "write each id with the same capitals as in accounts (ids are compared exactly)"))
+    share = unmatched / total
+    limit = setting("unmatched_error_share")
+    rest = unmatched - by_case
+    if rest:
+        severity = "error" if share > limit else "warning"
+        problems.append(Problem(
+            table.name, "account_id", int(rest),
+            f"{share:.0%} of the rows have an account id that is not in accounts (e.g. {_examples(strays)})"
+            + (f" (more than the {limit:.0%} allowed)" if severity == "error" else "; they are left out of the "
+               "scores and of segment, region and CSM breakdowns"),
+            "add those accounts to accounts, or check that both tables use the same ids", severity=severity))
+    return problems

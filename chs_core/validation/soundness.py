@@ -1,0 +1,103 @@
+"""Values that cast to their type yet would give wrong figures: non-finite amounts, fractions in whole-number
+columns, implausible dates, and an export loaded twice. Each is an error naming example rows by their key.
+
+`validate_dataset` runs `soundness_problems` per table; the SQL is in validation.sql.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from chs_core.contract import Table
+from chs_core.errors import Problem
+from chs_core.settings import setting
+from chs_core.sources import Dataset
+from chs_core.validation import sql
+
+MAX_AMOUNT = 1e12  # no account's ARR or invoice is near a trillion; 1e300 would swamp every sum
+LATEST_YEARS_AHEAD = 20  # renewal and due dates may lie ahead, but not decades ahead
+
+# Columns that name a row in examples: a key when the table has one, else what tells rows apart.
+ROW_NAMES = {
+    "accounts": ("account_id",), "arr_monthly": ("account_id", "month"),
+    "usage_events": ("account_id", "user_id", "event_date"), "tickets": ("ticket_id",),
+    "nps_responses": ("account_id", "responded_at"), "contacts": ("contact_id",),
+    "csm_activities": ("account_id", "activity_date"), "invoices": ("invoice_id",),
+}
+# Tables without a key where every row standing twice means the export was loaded twice.
+COPY_CHECKED = ("usage_events", "nps_responses", "csm_activities")
+MIN_COPY_GROUPS = 20  # below this, all-even counts can happen by chance
+
+
+def _names(ds: Dataset, table: Table) -> tuple[str, ...]:
+    supplied = ds.columns.get(table.name, frozenset())
+    return tuple(c for c in ROW_NAMES[table.name] if c in supplied) or (table.columns[0].name,)
+
+
+def _rows(ds: Dataset, table: Table, condition: str, params: list | None = None) -> tuple[int, str]:
+    n, examples = ds.rows(sql.raw_rows_where(table.name, condition, _names(ds, table)), params)[0]
+    label = " / ".join(_names(ds, table))
+    return int(n), f"rows ({label}): " + "; ".join(examples or [])
+
+
+def _non_finite(ds: Dataset, table: Table, column: str) -> Problem | None:
+    v = sql.as_double(column)
+    n, rows = _rows(ds, table, f"isnan({v}) OR isinf({v}) OR abs({v}) > {MAX_AMOUNT:.0f}")
+    if not n:
+        return None
+    return Problem(table.name, column, n, f"values are NaN, infinite or beyond {MAX_AMOUNT:,.0f} (e.g. {rows})",
+                   "write a plain amount; leave it empty when unknown" +
+                   (" (or 0 for a month without ARR)" if column == "arr" else ""))
+
+
+def _fractions(ds: Dataset, table: Table, column: str) -> Problem | None:
+    v = sql.as_double(column)
+    n, rows = _rows(ds, table, f"isfinite({v}) AND {v} <> floor({v})")
+    if not n:
+        return None
+    return Problem(table.name, column, n, f"whole numbers expected, found fractions (e.g. {rows})",
+                   "write whole numbers (seats, counts, NPS answers); reading 10.5 as 11 would change the figures")
+
+
+def _implausible_dates(ds: Dataset, table: Table, column: str, today: date) -> Problem | None:
+    earliest = date.fromisoformat(setting("earliest_plausible_date"))
+    latest = date(today.year + LATEST_YEARS_AHEAD, 12, 31)
+    ts = sql.as_timestamp(column)
+    n, rows = _rows(ds, table, f"{ts} IS NOT NULL AND (NOT isfinite({ts}) OR {ts} < ? OR {ts} > ?)",
+                    [earliest, latest])
+    if not n:
+        return None
+    return Problem(table.name, column, n,
+                   f"implausible dates: before {earliest}, after {latest}, infinite, or a two-digit year "
+                   f"read as year 25 (e.g. {rows})",
+                   "write four-digit years as YYYY-MM-DD; placeholders such as 1970-01-01 or 1900-01-01 for "
+                   "'unknown' should be left empty (earliest_plausible_date in the settings sets the bound)")
+
+
+def _copied_export(ds: Dataset, table: Table) -> Problem | None:
+    if table.name not in COPY_CHECKED:
+        return None
+    columns = tuple(c.name for c in table.columns if c.name in ds.columns.get(table.name, frozenset()))
+    groups, even, rows = ds.rows(sql.even_copies(table.name, columns))[0]
+    if groups < MIN_COPY_GROUPS or even < groups:
+        return None
+    return Problem(table.name, None, int(rows) - int(groups),
+                   f"every row appears an even number of times ({groups:,} distinct rows, {rows:,} in all): "
+                   "the export looks loaded twice, which doubles every count",
+                   "load the export once (remove the second copy)")
+
+
+def soundness_problems(ds: Dataset, table: Table, today: date) -> list[Problem]:
+    """Every soundness problem of one supplied table."""
+    supplied = ds.columns.get(table.name, frozenset())
+    found: list[Problem | None] = []
+    for col in table.columns:
+        if col.name not in supplied:
+            continue
+        if col.type == "DOUBLE":
+            found.append(_non_finite(ds, table, col.name))
+        elif col.type == "BIGINT":
+            found.append(_fractions(ds, table, col.name))
+        elif col.type in ("DATE", "TIMESTAMP"):
+            found.append(_implausible_dates(ds, table, col.name, today))
+    found.append(_copied_export(ds, table))
+    return [p for p in found if p is not None]
