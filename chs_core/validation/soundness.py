@@ -30,7 +30,7 @@ MIN_COPY_GROUPS = 20  # below this, all-even counts can happen by chance
 
 def _names(ds: Dataset, table: Table) -> tuple[str, ...]:
     supplied = ds.columns.get(table.name, frozenset())
-    return tuple(c for c in ROW_NAMES[table.name] if c in supplied) or (table.columns[0].name,)
+    return tuple(c for c in ROW_NAMES.get(table.name, table.key) if c in supplied) or (sorted(supplied)[0],)
 
 
 def _rows(ds: Dataset, table: Table, condition: str, params: list | None = None) -> tuple[int, str]:
