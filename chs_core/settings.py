@@ -72,7 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_time_zone", "UTC",
             "Time zone a time-zone-aware timestamp is converted to before it is cut to a day or month, when it "
             "carries no zone of its own (a Parquet file written by pandas or Arrow records one and that zone is "
-            "used; text with an offset such as +01:00 keeps the date and time written, unless the mapping's time_zone converts it)."),
+            "used; text with an offset such as +01:00 keeps the date and time written, unless the mapping's "
+            "time_zone converts it)."),
     Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
     Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
     Setting("duckdb_memory_limit", "3GB",
