@@ -20,8 +20,7 @@ from chs_core.model import Model, load_model
 from chs_core.outcomes import loop
 from chs_core.outcomes.loop_report import LoopReport, alert_window_dates
 from chs_core.outcomes.loop_report import loop_report as build_loop_report
-from chs_core.pipeline import CheckedSource, check_source, history_dates, metrics_with_accounts, score_dates
-from chs_core.scoring.score import score_frame
+from chs_core.pipeline import CheckedSource, check_source, history_dates, metrics_with_accounts, scored_frame
 from chs_core.settings import setting
 from chs_core.sources import source_for
 
@@ -74,15 +73,21 @@ def metrics_history(ref: SourceRef, settings: SignalSettings, as_of: date) -> pd
 
 @st.cache_data(show_spinner="Scoring…", max_entries=setting("cache_entries_scores"))
 def scored_history(ref: SourceRef, model: Model, as_of: date) -> pd.DataFrame:
-    """Scores at every month end up to `as_of` (tier as plain text for easy filtering)."""
-    return _for_pages(score_frame(metrics_history(ref, model.signals, as_of), model).frame)
+    """Scores at every month end up to `as_of` (tier as plain text for easy filtering).
+
+    Read from the results store (chs_core.store) when this source and model were scored before, by the
+    app or the CLI; otherwise scored from stored metrics, computing only the months not stored yet.
+    """
+    arr = checked_source(ref).arr
+    with source_for(ref[0]).open() as ds:
+        return _for_pages(scored_frame(ds, model, history_dates(arr, as_of)))
 
 
 @st.cache_data(show_spinner="Scoring…", max_entries=setting("cache_entries_scores"))
 def scores_at(ref: SourceRef, model: Model, dates: tuple[date, ...]) -> pd.DataFrame:
     """Scores at a few arbitrary dates (e.g. the two ends of the score-drop alert window)."""
     with source_for(ref[0]).open() as ds:
-        return _for_pages(score_dates(ds, model, list(dates)).frame)
+        return _for_pages(scored_frame(ds, model, list(dates)))
 
 
 def _for_pages(frame: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from chs_core.scoring.score import Scores, score_frame
 from chs_core.settings import setting
 from chs_core.sources import Dataset, Source, source_for
 from chs_core.sources.redact import redact
+from chs_core.store import default_store
 from chs_core.validation import errors_only, validate_dataset
 
 ACCOUNT_COLUMNS = ("account_id", "account_name", "segment", "industry", "region", "csm", "renewal_date")
@@ -122,11 +123,27 @@ def history_dates(arr: pd.DataFrame, as_of: date) -> list[date]:
 def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings,
                           account_ids: list[str] | None = None) -> pd.DataFrame:
     """compute_metrics for the dates (only `account_ids` when given), joined to account attributes (segment feeds
-    segment overrides)."""
-    metrics = compute_metrics(ds, as_of_dates, settings, account_ids)
+    segment overrides). A file source's metrics come from the results store: only dates not stored yet are computed."""
+    store = default_store() if ds.source_key else None
+    if store is None:
+        metrics = compute_metrics(ds, as_of_dates, settings, account_ids)
+    else:
+        metrics = store.metrics(ds, ds.source_key, as_of_dates, settings, account_ids)
     return metrics.merge(accounts_frame(ds), on="account_id", how="left")
 
 
 def score_dates(ds: Dataset, model: Model, as_of_dates: list[date]) -> Scores:
-    """Score every customer at each date, point in time."""
+    """Score every customer at each date, point in time (with raw values and weight shares for explain)."""
     return score_frame(metrics_with_accounts(ds, as_of_dates, model.signals), model)
+
+
+def scored_frame(ds: Dataset, model: Model, as_of_dates: list[date], account_ids: list[str] | None = None) -> pd.DataFrame:
+    """score_dates(...).frame, read from the results store when the source has one (a model seen before: no scoring)."""
+    store = default_store() if ds.source_key else None
+    if store is None:
+        frame = score_dates(ds, model, as_of_dates).frame
+        if account_ids is None:
+            return frame
+        return frame[frame["account_id"].isin({str(a) for a in account_ids})].reset_index(drop=True)
+    return store.scores(ds, ds.source_key, as_of_dates, model,
+                        lambda dates: metrics_with_accounts(ds, dates, model.signals), account_ids)

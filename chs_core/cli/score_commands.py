@@ -11,7 +11,7 @@ from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_a
 from chs_core.kpis.executive import drop_alert_summary, executive_summary
 from chs_core.kpis.periods import PERIOD_MONTHS, month_end, previous_period, resolve_period
 from chs_core.outcomes.alerts import alert_dates, score_drops
-from chs_core.pipeline import end_month_for, score_dates
+from chs_core.pipeline import end_month_for, scored_frame
 
 SCORE_COLUMNS = ("account_id", "account_name", "segment", "region", "csm", "as_of", "arr", "health_score", "tier",
                  "at_risk", "coverage", "lifecycle_stage", "base_score", "penalty_points", "flags")
@@ -34,7 +34,7 @@ def cmd_score(args) -> int:
     with ds:
         model = model_arg(args)
         as_of = as_of_arg(args, checked)
-        frame = score_dates(ds, model, [as_of]).frame
+        frame = scored_frame(ds, model, [as_of])
     components = [c for c in frame.columns if c.startswith("component_score_")]
     out = frame[[c for c in SCORE_COLUMNS if c in frame.columns] + components].copy()
     out["as_of"] = pd.to_datetime(out["as_of"]).dt.date.astype(str)
@@ -62,7 +62,7 @@ def cmd_kpis(args) -> int:
                              f"{last_month:%Y-%m}; pass --as-of {month_end(last_month)} or earlier")
         health_as_of = month_end(period.end)
         dates = sorted({health_as_of, month_end(previous_period(period).end), *alert_dates(health_as_of, model.alert)})
-        scored = score_dates(ds, model, dates).frame
+        scored = scored_frame(ds, model, dates)
     summary = executive_summary(checked.arr, scored, period, model.tier_names())
     out = summary.to_dict()
     out["score_drop_alerts"] = drop_alert_summary(score_drops(scored, health_as_of, model.alert), model.alert)

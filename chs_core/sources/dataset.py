@@ -35,6 +35,7 @@ class Dataset:
     columns: Mapping[str, frozenset[str]] = field(default_factory=dict)  # supplied columns per table
     unmatched_files: tuple[str, ...] = ()  # data files in the folder that match no contract table
     read_problems: tuple[Problem, ...] = ()  # files that could not be read (their tables count as not supplied)
+    source_key: str | None = None  # the Source.key it was opened from (file sources): results are stored under it
     derived: Mapping[str, str] = field(default_factory=dict)  # table -> how it was derived (e.g. from subscriptions)
 
     def __enter__(self) -> Dataset:

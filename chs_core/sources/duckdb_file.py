@@ -59,4 +59,6 @@ class DuckDBFileSource:
                                      "pass a .duckdb file written by DuckDB, or a folder of CSV/Parquet files")]) from exc
         names = {r[0].lower(): r[0] for r in con.execute(sql.LIST_ATTACHED_TABLES).fetchall()}
         raw = {t.name: sql.attached_table(names[t.name]) for t in INPUT_TABLES if t.name in names}
-        return define_views(con, raw, str(self.path))
+        ds = define_views(con, raw, str(self.path))
+        ds.source_key = self.key
+        return ds

@@ -124,4 +124,5 @@ class FolderSource:
         ds.read_problems = tuple(unreadable) + ds.read_problems
         ds.unmatched_files = tuple(sorted(
             f.name for f in self.path.iterdir() if f.name.endswith(FILE_SUFFIXES) and f.name not in used))
+        ds.source_key = self.key
         return ds

@@ -158,4 +158,5 @@ class MappedSource:
         if self.folder.is_dir() and not self.label_text:
             ds.unmatched_files = tuple(sorted(f.name for f in self.folder.iterdir()
                                               if f.name.endswith(FILE_SUFFIXES) and f.name not in used))
+        ds.source_key = self.key
         return ds

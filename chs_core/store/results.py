@@ -11,10 +11,11 @@ when another process holds it, results are computed without the store.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,6 @@ import pandas as pd
 from chs_core.metrics.catalog import SignalSettings
 from chs_core.metrics.compute import compute_metrics
 from chs_core.model import Model
-from chs_core.pipeline import accounts_frame
 from chs_core.scoring.score import score_frame
 from chs_core.settings import REPO_ROOT, setting
 from chs_core.sources import Dataset
@@ -82,66 +82,87 @@ class ResultsStore:
 
     # --- scores --------------------------------------------------------------------
     def scores(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date], model: Model,
+               metrics_for: Callable[[list[date]], pd.DataFrame],
                account_ids: Iterable[str] | None = None) -> pd.DataFrame:
-        """score_frame(metrics joined to accounts, model).frame at the dates, from stored metrics and scores."""
+        """score_frame(metrics_for(dates), model).frame, computing only the dates not stored yet.
+
+        metrics_for(dates): metric rows joined to the account attributes scoring reads (segment);
+        pipeline.metrics_with_accounts, which reads stored metrics in turn.
+        """
         dates = sorted({pd.Timestamp(d).date() for d in as_of_dates})
         try:
             keys = self.keys(ds, source_key)
             mkey = model_key(model)
             wanted = [(keys.key_at(d), d) for d in dates]
-
-            def fresh(missing: list[date]) -> pd.DataFrame:
-                metrics = self.metrics(ds, source_key, missing, model.signals)
-                return score_frame(metrics.merge(accounts_frame(ds), on="account_id", how="left"), model).frame
-
-            dtypes = self._fill("scores", "model_key", mkey, wanted, fresh)
-            frame = self._read("scores", "model_key", mkey, wanted, account_ids)
-            return _restore(_with_times(frame), dtypes)
+            self._fill("scores", "model_key", mkey, wanted, lambda missing: score_frame(metrics_for(missing), model).frame)
+            return _with_times(self._read("scores", "model_key", mkey, wanted, account_ids))
         except duckdb.IOException as exc:
             print(f"Results store {self.path} is busy ({exc}); computing without it.", file=sys.stderr)
-            metrics = compute_metrics(ds, dates, model.signals, account_ids)
-            return score_frame(metrics.merge(accounts_frame(ds), on="account_id", how="left"), model).frame
+            frame = score_frame(metrics_for(dates), model).frame
+            if account_ids is not None:
+                frame = frame[frame["account_id"].isin({str(a) for a in account_ids})].reset_index(drop=True)
+            return frame
 
     # --- shared --------------------------------------------------------------------
-    def _fill(self, table: str, key_column: str, key: str, wanted: list[tuple[str, date]], compute) -> dict:
-        """Compute and store the wanted (data key, as-of) pairs that are missing; return the stored dtypes."""
+    def _fill(self, kind: str, key_column: str, key: str, wanted: list[tuple[str, date]], compute) -> None:
+        """Compute and store the wanted (data key, as-of) pairs that are missing."""
         with _LOCK, self._connect() as con:
-            done = {(k, d) for k, d in con.execute(sql.SELECTED_DONE, [table, key]).fetchall()}
-            missing = [d for k, d in wanted if (k, d) not in done]
-            dtypes = _read_dtypes(con, key) if table == "scores" else {}
+            done = {(k, d) for k, d, _ in con.execute(sql.SELECT_DONE, [kind, key]).fetchall()}
+        missing = [d for k, d in wanted if (k, d) not in done]
         if not missing:
-            return dtypes
+            return
         frame = compute(missing)
         by_date = {d: k for k, d in wanted}
         stored = frame.copy()
         stored.insert(0, "data_key", [by_date[pd.Timestamp(t).date()] for t in stored["as_of"]])
         stored.insert(1, key_column, key)
-        for col in stored.columns:
-            if isinstance(stored[col].dtype, pd.CategoricalDtype):
-                dtypes[col] = stored[col].dtype
+        dtypes = {c: stored[c].dtype for c in stored.columns}
+        for col, dtype in dtypes.items():
+            if isinstance(dtype, pd.CategoricalDtype):
                 stored[col] = stored[col].astype(object)
+        # One table per frame shape: sources with other pass-through columns never share a layout.
+        physical = f"{kind}_{_sha(json.dumps([(c, str(t)) for c, t in dtypes.items()]))[:16]}"
         with _LOCK, self._connect() as con:
             con.register("fresh", stored)
-            con.execute(sql.create_like(table, "fresh"))
+            con.execute(sql.create_like(physical, "fresh"))
+            for (column,) in con.execute(sql.UNTYPED_COLUMNS, [physical]).fetchall():  # all-NULL when first seen
+                con.execute(sql.as_text(physical, column))
             con.execute(sql.BEGIN)
+            con.execute(sql.DELETE_DTYPES, [physical])
+            for col, dtype in dtypes.items():
+                con.execute(sql.INSERT_DTYPE, [physical, col, *_dtype_record(dtype)])
             for d in missing:
-                con.execute(sql.delete_rows(table, key_column), [key, by_date[d], d])
-                con.execute(sql.INSERT_DONE, [table, key, by_date[d], d])
-            con.execute(sql.insert_rows(table, "fresh"))
-            if table == "scores":
-                _write_dtypes(con, key, dtypes)
+                con.execute(sql.delete_rows(physical, key_column), [key, by_date[d], d])
+                con.execute(sql.DELETE_DONE, [kind, key, by_date[d], d])
+                con.execute(sql.INSERT_DONE, [kind, key, by_date[d], d, physical])
+            con.execute(sql.insert_rows(physical, "fresh"))
             con.execute(sql.COMMIT)
-        return dtypes
 
-    def _read(self, table: str, key_column: str, key: str, wanted: list[tuple[str, date]],
+    def _read(self, kind: str, key_column: str, key: str, wanted: list[tuple[str, date]],
               account_ids: Iterable[str] | None) -> pd.DataFrame:
+        """Stored rows of the wanted pairs, in compute order, with the dtypes they were stored with."""
+        wanted_set = set(wanted)
         with _LOCK, self._connect() as con:
-            columns = [c for (c,) in con.execute(sql.TABLE_COLUMNS, [table]).fetchall()
-                       if c not in ("data_key", key_column)]
-            params: list = [[k for k, _ in wanted], [d for _, d in wanted], key]
-            if account_ids is not None:
-                params.append(sorted({str(a) for a in account_ids}))
-            return con.execute(sql.read_rows(table, key_column, columns, account_ids is not None), params).df()
+            tables = sorted({t for k, d, t in con.execute(sql.SELECT_DONE, [kind, key]).fetchall()
+                             if (k, d) in wanted_set})
+            parts = []
+            for physical in tables:
+                dtypes = {c: _dtype_from(t, cats, o) for c, t, cats, o in con.execute(sql.SELECT_DTYPES, [physical]).fetchall()}
+                columns = [c for c in dtypes if c not in ("data_key", key_column)]
+                params: list = [[k for k, _ in wanted], [d for _, d in wanted], key]
+                if account_ids is not None:
+                    params.append(sorted({str(a) for a in account_ids}))
+                part = con.execute(sql.read_rows(physical, key_column, columns, account_ids is not None), params).df()
+                parts.append(_restore(part, dtypes))
+        if not parts:
+            return pd.DataFrame()
+        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True).sort_values(
+            ["as_of", "account_id"], kind="mergesort")
+        return frame.reset_index(drop=True)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _with_times(frame: pd.DataFrame) -> pd.DataFrame:
@@ -151,20 +172,22 @@ def _with_times(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _read_dtypes(con: duckdb.DuckDBPyConnection, key: str) -> dict:
-    return {name: pd.CategoricalDtype(json.loads(cats), ordered=ordered)
-            for name, cats, ordered in con.execute(sql.SELECT_DTYPES, [key]).fetchall()}
+def _dtype_record(dtype) -> tuple[str, str | None, bool]:
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "category", json.dumps(list(dtype.categories)), bool(dtype.ordered)
+    return str(dtype), None, False
 
 
-def _write_dtypes(con: duckdb.DuckDBPyConnection, key: str, dtypes: dict) -> None:
-    con.execute(sql.DELETE_DTYPES, [key])
-    for name, dtype in dtypes.items():
-        con.execute(sql.INSERT_DTYPE, [key, name, json.dumps(list(dtype.categories)), bool(dtype.ordered)])
+def _dtype_from(name: str, categories: str | None, ordered: bool):
+    if name == "category":
+        return pd.CategoricalDtype(json.loads(categories), ordered=ordered)
+    return name
 
 
 def _restore(frame: pd.DataFrame, dtypes: dict) -> pd.DataFrame:
+    """Give each column back the pandas dtype it had when stored (DuckDB has no categories, no 'str' dtype)."""
     for name, dtype in dtypes.items():
-        if name in frame.columns:
+        if name in frame.columns and str(frame[name].dtype) != str(dtype):
             frame[name] = frame[name].astype(dtype)
     return frame
 

@@ -11,9 +11,10 @@ SCHEMA = (
            source_key VARCHAR, table_name VARCHAR, month DATE, n BIGINT, h HUGEINT)""",
     # Which (data key, as-of) pairs were computed per table and model/signals key (a date may have no rows).
     """CREATE TABLE IF NOT EXISTS done (
-           table_name VARCHAR, key VARCHAR, data_key VARCHAR, as_of DATE)""",
-    """CREATE TABLE IF NOT EXISTS score_dtypes (
-           model_key VARCHAR, column_name VARCHAR, categories VARCHAR, ordered BOOLEAN)""",
+           kind VARCHAR, key VARCHAR, data_key VARCHAR, as_of DATE, physical VARCHAR)""",
+    # The pandas dtype of every column of each results table, restored on reading.
+    """CREATE TABLE IF NOT EXISTS dtypes (
+           physical VARCHAR, column_name VARCHAR, dtype VARCHAR, categories VARCHAR, ordered BOOLEAN)""",
 )
 
 
@@ -30,7 +31,6 @@ SELECT_DIGESTS = "SELECT table_name, month, n, h FROM digests WHERE source_key =
 INSERT_DIGESTS = "INSERT INTO digests SELECT ?, table_name, month, n, h FROM new_digests"
 
 
-TABLE_EXISTS = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
 
 
 def create_like(table: str, frame: str) -> str:
@@ -38,8 +38,14 @@ def create_like(table: str, frame: str) -> str:
     return f"CREATE TABLE IF NOT EXISTS {q(table)} AS SELECT * FROM {q(frame)} LIMIT 0"
 
 
-SELECTED_DONE = "SELECT data_key, as_of FROM done WHERE table_name = ? AND key = ?"
-INSERT_DONE = "INSERT INTO done VALUES (?, ?, ?, ?)"
+SELECT_DONE = "SELECT data_key, as_of, physical FROM done WHERE kind = ? AND key = ?"
+INSERT_DONE = "INSERT INTO done VALUES (?, ?, ?, ?, ?)"
+DELETE_DONE = "DELETE FROM done WHERE kind = ? AND key = ? AND data_key = ? AND as_of = ?"
+UNTYPED_COLUMNS = "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND data_type = 'NULL'"
+
+
+def as_text(table: str, column: str) -> str:
+    return f"ALTER TABLE {q(table)} ALTER {q(column)} TYPE VARCHAR"
 
 
 def insert_rows(table: str, frame: str) -> str:
@@ -60,9 +66,8 @@ def read_rows(table: str, key_column: str, columns: Sequence[str], scoped: bool)
             f"WHERE t.{q(key_column)} = ?{scope} ORDER BY t.as_of, t.account_id")
 
 
-TABLE_COLUMNS = "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position"
 
 
-SELECT_DTYPES = "SELECT column_name, categories, ordered FROM score_dtypes WHERE model_key = ?"
-INSERT_DTYPE = "INSERT INTO score_dtypes VALUES (?, ?, ?, ?)"
-DELETE_DTYPES = "DELETE FROM score_dtypes WHERE model_key = ?"
+SELECT_DTYPES = "SELECT column_name, dtype, categories, ordered FROM dtypes WHERE physical = ?"
+INSERT_DTYPE = "INSERT INTO dtypes VALUES (?, ?, ?, ?, ?)"
+DELETE_DTYPES = "DELETE FROM dtypes WHERE physical = ?"

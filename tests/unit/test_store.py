@@ -12,7 +12,7 @@ from chs_core.demo.build import generate_demo
 from chs_core.metrics.compute import compute_metrics, month_end_dates
 from chs_core.model import load_model
 from chs_core.model.edits import with_component_weight
-from chs_core.pipeline import score_dates
+from chs_core.pipeline import accounts_frame, score_dates
 from chs_core.settings import DEFAULT_MODEL
 from chs_core.sources import FramesSource
 from chs_core.store import ResultsStore, results
@@ -55,6 +55,14 @@ def _before(frames: dict[str, pd.DataFrame], month: date) -> dict[str, pd.DataFr
     return out
 
 
+def _scores(store: ResultsStore, ds, key: str, dates, model) -> pd.DataFrame:
+    """Stored scores, their metrics read through the same store."""
+    def metrics_for(missing):
+        return store.metrics(ds, key, missing, model.signals).merge(accounts_frame(ds), on="account_id", how="left")
+
+    return store.scores(ds, key, dates, model, metrics_for)
+
+
 def _metrics(store: ResultsStore, frames, dates, **kw) -> pd.DataFrame:
     source = FramesSource(frames)
     with source.open() as ds:
@@ -67,8 +75,8 @@ def test_stored_metrics_and_scores_equal_fresh_computation(tmp_path, full, model
         first = store.metrics(ds, source.key, DATES)
         again = store.metrics(ds, source.key, DATES)
         fresh = compute_metrics(ds, DATES)
-        scored = store.scores(ds, source.key, DATES, model)
-        scored_again = store.scores(ds, source.key, DATES, model)
+        scored = _scores(store, ds, source.key, DATES, model)
+        scored_again = _scores(store, ds, source.key, DATES, model)
         fresh_scores = score_dates(ds, model, DATES).frame
         one = store.metrics(ds, source.key, DATES, account_ids=["ACC-00003", "ACC-00007"])
     assert spy == [DATES]  # computed once; the second metrics call and both score calls read the store
@@ -117,8 +125,8 @@ def test_a_model_change_rescores_from_stored_metrics_without_reading_events(tmp_
     store, source = ResultsStore(tmp_path / "r.duckdb"), FramesSource(full)
     changed = with_component_weight(model, "usage", 50)
     with source.open() as ds:
-        before = store.scores(ds, source.key, DATES, model)
-        after = store.scores(ds, source.key, DATES, changed)
+        before = _scores(store, ds, source.key, DATES, model)
+        after = _scores(store, ds, source.key, DATES, changed)
         fresh = score_dates(ds, changed, DATES).frame
     assert spy == [DATES]  # metrics computed once, for the first model
     pd.testing.assert_frame_equal(after, fresh)
@@ -137,3 +145,14 @@ def test_a_store_held_by_another_process_falls_back_to_computing(tmp_path, full,
     source = FramesSource(full)
     with source.open() as ds:
         pd.testing.assert_frame_equal(store.metrics(ds, source.key, DATES[-1:]), compute_metrics(ds, DATES[-1:]))
+
+
+def test_sources_with_other_columns_or_empty_columns_share_one_store(tmp_path, full, model):
+    # The first source has no industry at all (an all-empty column), the second one has it filled.
+    store = ResultsStore(tmp_path / "r.duckdb")
+    blank = {**full, "accounts": full["accounts"].assign(industry=None)}
+    for frames in (blank, full):
+        source = FramesSource(frames)
+        with source.open() as ds:
+            got = _scores(store, ds, source.key, DATES[-2:], model)
+            pd.testing.assert_frame_equal(got, score_dates(ds, model, DATES[-2:]).frame)
