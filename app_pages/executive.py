@@ -33,7 +33,7 @@ if period.start < months[0]:
     st.warning(f"The data starts in {months[0]:%b %Y}, so {period.label} has no starting cohort: pick a later as-of "
                "date or a shorter period.", icon=":material/history:")
 
-view = data.View(data.source_ref(), model, kind, period.end, check.end_month, None if ids is None else tuple(ids))
+view = data.View.of(data.source_ref(), model, kind, period.end, check.end_month, ids)
 summary = data.summary(view)
 scores_now = data.scores_now(view)
 missing = sections.missing_tables(source)
@@ -42,14 +42,15 @@ no_scores = data.no_scores_reason(view, missing)
 sections.kpi_cards(summary)
 sections.definitions(summary.retention)
 st.divider()
-executive_bridge.bridge(data.bridge_health(view), source.accounts, summary.retention)
+executive_bridge.bridge(data.bridge_health(view), source.accounts, summary.retention, view.period_key)
 st.divider()
-if executive_health.distribution(scores_now, summary, model, missing):
+if executive_health.distribution(scores_now, summary, model, missing, view.as_of_key):
     executive_health.drop_alerts(data.drop_alerts(view), model, as_of)
 st.divider()
 outcomes, quality = data.tier_outcomes(view)
-executive_health.tier_outcomes(outcomes, quality, model, data.HORIZON_MONTHS, data.targets(), no_scores is not None)
+executive_health.tier_outcomes(outcomes, quality, model, data.HORIZON_MONTHS, data.targets(), no_scores is not None,
+                               view.as_of_key)
 st.divider()
-executive_trends.trends(data.retention_trend(view), data.health_trend(view), kind, as_of, no_scores)
+executive_trends.trends(data.retention_trend(view), data.health_trend(view), kind, as_of, no_scores, view.period_key)
 st.divider()
-executive_trends.breakdowns(scores_now, model, no_scores)
+executive_trends.breakdowns(scores_now, model, no_scores, view.as_of_key)

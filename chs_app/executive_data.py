@@ -6,10 +6,13 @@ is a small summary, so a warm rerun copies kilobytes, not the scored history.
 """
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from chs_app import data
@@ -31,9 +34,17 @@ HORIZON_MONTHS = setting("backtest_horizon_months")  # "churned or contracted wi
 ENTRIES = 64  # control combinations kept per section
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class View:
-    """What the executive page shows: source, model, period kind, end month, last complete month, filtered ids."""
+    """What the executive page shows: source, model, period kind, end month, last complete month, filtered ids.
+
+    Cache keys are short strings built once per run (hashing the model and 2,000 ids on every cached call
+    would cost more than the figures it saves).
+    """
 
     ref: data.SourceRef
     model: Model
@@ -41,6 +52,14 @@ class View:
     end_month: date
     complete_month: date  # the last complete ARR month (a partial last month is never judged or trended)
     ids: tuple[str, ...] | None  # None: every account
+    model_key: str = ""
+    ids_key: str = ""
+
+    @classmethod
+    def of(cls, ref, model: Model, kind: str, end_month: date, complete_month: date, ids) -> View:
+        ids = None if ids is None else tuple(ids)
+        return cls(ref, model, kind, end_month, complete_month, ids, _digest(repr(model)),
+                   "all" if ids is None else _digest("\n".join(ids)))
 
     @property
     def period(self):
@@ -50,13 +69,22 @@ class View:
     def as_of(self) -> date:
         return month_end(self.end_month)
 
+    @property
+    def as_of_key(self) -> str:
+        """Everything but the period kind: what the health sections depend on."""
+        return f"{self.ref}|{self.model_key}|{self.end_month}|{self.complete_month}|{self.ids_key}"
+
+    @property
+    def period_key(self) -> str:
+        return f"{self.as_of_key}|{self.kind}"
+
 
 def source_ref() -> data.SourceRef:
     return data.current_source()
 
 
-def _history(ref: data.SourceRef, model: Model, end_month: date, complete_month: date) -> pd.DataFrame:
-    return data.scored_history(ref, model, month_end(max(end_month, complete_month)))
+def _history(view: View) -> pd.DataFrame:
+    return data.scored_history(view.ref, view.model, month_end(max(view.end_month, view.complete_month)))
 
 
 def _arr(ref: data.SourceRef) -> pd.DataFrame:
@@ -64,73 +92,102 @@ def _arr(ref: data.SourceRef) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
+def _summary(key: str, _view: View) -> ExecutiveSummary:
+    return executive_summary(_arr(_view.ref), _history(_view), _view.period, _view.model.tier_names(), _view.ids)
+
+
 def summary(view: View) -> ExecutiveSummary:
-    history = _history(view.ref, view.model, view.end_month, view.complete_month)
-    return executive_summary(_arr(view.ref), history, view.period, view.model.tier_names(), view.ids)
+    return _summary(view.period_key, view)
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
-def _scores_on(ref, model, end_month, complete_month, ids) -> pd.DataFrame:
-    history = _history(ref, model, end_month, complete_month)
-    return only_accounts(scores_on(history, month_end(end_month)), ids).reset_index(drop=True)
+def _scores_on(key: str, _view: View) -> pd.DataFrame:
+    return only_accounts(scores_on(_history(_view), _view.as_of), _view.ids).reset_index(drop=True)
 
 
 def scores_now(view: View) -> pd.DataFrame:
     """Scores of the filtered accounts at the as-of date (the period kind does not matter)."""
-    return _scores_on(view.ref, view.model, view.end_month, view.complete_month, view.ids)
+    return _scores_on(view.as_of_key, view)
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
-def bridge_health(view: View) -> pd.DataFrame:
-    """The bridge's accounts with their score and tier at the period start and whether they were flagged before."""
-    period = view.period
-    movements = arr_movements(_arr(view.ref), period.start, period.end, view.ids)
-    history = _history(view.ref, view.model, view.end_month, view.complete_month)
+def _bridge_health(key: str, _view: View) -> pd.DataFrame:
+    period = _view.period
+    movements = arr_movements(_arr(_view.ref), period.start, period.end, _view.ids)
+    history = _history(_view)
     return movement_health(movements, history[["account_id", "as_of", "health_score", "tier", "at_risk"]], period)
 
 
+def bridge_health(view: View) -> pd.DataFrame:
+    """The bridge's accounts with their score and tier at the period start and whether they were flagged before."""
+    return _bridge_health(view.period_key, view)
+
+
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
-def _drop_alerts(ref, model, as_of: date, ids) -> pd.DataFrame:
-    scored = data.scores_at(ref, model, tuple(alert_dates(as_of, model.alert)))
-    fired = only_accounts(score_drops(scored, as_of, model.alert), ids).reset_index(drop=True)
+def _drop_alerts(key: str, _view: View) -> pd.DataFrame:
+    model, as_of = _view.model, _view.as_of
+    scored = data.scores_at(_view.ref, model, tuple(alert_dates(as_of, model.alert)))
+    fired = only_accounts(score_drops(scored, as_of, model.alert), _view.ids).reset_index(drop=True)
     before = scored[pd.to_datetime(scored["as_of"]).dt.date == alert_dates(as_of, model.alert)[0]]
     return fired.assign(reason=drop_reasons(fired, before, model))
 
 
 def drop_alerts(view: View) -> pd.DataFrame:
-    return _drop_alerts(view.ref, view.model, view.as_of, view.ids)
+    return _drop_alerts(view.as_of_key, view)
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
-def _tier_outcomes(ref, model, end_month, complete_month, ids) -> tuple[pd.DataFrame, OutcomeSummary]:
-    history = only_accounts(_history(ref, model, end_month, complete_month), ids)
-    history = history[pd.to_datetime(history["as_of"]).dt.date <= month_end(end_month)]
-    return tier_lift(history, _arr(ref), model, HORIZON_MONTHS, min(end_month, complete_month))
+def _tier_outcomes(key: str, _view: View) -> tuple[pd.DataFrame, OutcomeSummary]:
+    history = only_accounts(_history(_view), _view.ids)
+    history = history[pd.to_datetime(history["as_of"]).dt.date <= _view.as_of]
+    return tier_lift(history, _arr(_view.ref), _view.model, HORIZON_MONTHS, min(_view.end_month, _view.complete_month))
 
 
 def tier_outcomes(view: View) -> tuple[pd.DataFrame, OutcomeSummary]:
     """Per-tier outcomes with lift, and the pooled summary, over every as-of date judged by the as-of date."""
-    return _tier_outcomes(view.ref, view.model, view.end_month, view.complete_month, view.ids)
+    return _tier_outcomes(view.as_of_key, view)
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
-def _trend(ref, kind: str, through: date, ids) -> pd.DataFrame:
-    return _retention_trend(_arr(ref), kind, account_ids=ids, through=through)
+def _trend(key: str, _view: View) -> pd.DataFrame:
+    return _retention_trend(_arr(_view.ref), _view.kind, account_ids=_view.ids,
+                            through=min(_view.end_month, _view.complete_month))
 
 
 def retention_trend(view: View) -> pd.DataFrame:
     """GRR/NRR per period of the chosen kind, ending at the as-of month and never in a partial month."""
-    return _trend(view.ref, view.kind, min(view.end_month, view.complete_month), view.ids)
+    return _trend(view.period_key, view)
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
-def _health_trend(ref, model, end_month, complete_month, ids) -> pd.DataFrame:
-    history = _history(ref, model, end_month, complete_month)
-    return health_history(history[pd.to_datetime(history["as_of"]).dt.date <= month_end(end_month)], ids)
+def _health_trend(key: str, _view: View) -> pd.DataFrame:
+    history = _history(_view)
+    return health_history(history[pd.to_datetime(history["as_of"]).dt.date <= _view.as_of], _view.ids)
 
 
 def health_trend(view: View) -> pd.DataFrame:
-    return _health_trend(view.ref, view.model, view.end_month, view.complete_month, view.ids)
+    return _health_trend(view.as_of_key, view)
+
+
+@st.cache_data(show_spinner=False, max_entries=4 * ENTRIES)
+def _table(name: str, key: str, _build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    return _build()
+
+
+def table(name: str, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A section's table built once per (name, key): merges and group-bys are not redone on a warm rerun."""
+    return _table(name, key, build)
+
+
+@st.cache_data(show_spinner=False, max_entries=4 * ENTRIES)
+def _figure(name: str, key: str, _build: Callable[[], go.Figure]) -> dict:
+    return _build().to_dict()
+
+
+def figure(name: str, key: str, build: Callable[[], go.Figure]) -> go.Figure:
+    """A chart built and validated once per (name, key), kept as a plain dict and rebuilt without validation:
+    a warm rerun skips plotly's validators (about 0.1 s a chart on the demo)."""
+    return go.Figure(_figure(name, key, build), _validate=False)
 
 
 def no_scores_message(unscored: int, coverage: float | None, model: Model, missing: list[str]) -> str:

@@ -7,6 +7,8 @@ import streamlit as st
 from chs_app import state
 from chs_app.charts import executive as charts
 from chs_app.download import csv_bytes
+from chs_app.executive_data import figure
+from chs_app.executive_data import table as cached_table
 from chs_app.format import MONEY_COLUMN, count, money, money_full, pct
 from chs_core.kpis.bridge_health import flagged_share
 from chs_core.kpis.periods import month_end
@@ -71,12 +73,15 @@ def _seen_coming(health: pd.DataFrame, r: RetentionKpis) -> None:
                     f"before {r.period.end:%b %Y}. Each account's start score and tier are in the table below.")
 
 
-def bridge(health: pd.DataFrame, accounts: pd.DataFrame, r: RetentionKpis) -> None:
-    """`health`: movement_health rows (arr_movements + start score, tier, flagged_before) for the period."""
+@st.fragment  # picking a bar reruns only this section
+def bridge(health: pd.DataFrame, accounts: pd.DataFrame, r: RetentionKpis, key: str) -> None:
+    """`health`: movement_health rows (arr_movements + start score, tier, flagged_before) for the period; `key`
+    identifies the view for the chart cache."""
     st.subheader(f"ARR bridge · {r.period.label}")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.plotly_chart(charts.bridge_figure(r, f"{r.period.start:%b %Y}", f"{r.period.end:%b %Y}"),
+        fig = figure("bridge", key, lambda: charts.bridge_figure(r, f"{r.period.start:%b %Y}", f"{r.period.end:%b %Y}"))
+        st.plotly_chart(fig,
                         key=state.EXEC_BRIDGE_CHART, on_select=_select_bar_from_chart, selection_mode="points",
                         config={"displayModeBar": False})
     with right:
@@ -87,7 +92,7 @@ def bridge(health: pd.DataFrame, accounts: pd.DataFrame, r: RetentionKpis) -> No
         _seen_coming(health, r)
     bar = st.radio("Show the accounts behind", list(MOVEMENT_LABELS), format_func=MOVEMENT_LABELS.get,
                    horizontal=True, **state.bound(state.EXEC_BRIDGE_BAR))
-    table = _movement_table(health, accounts, bar)
+    table = cached_table("bridge_accounts", f"{key}|{bar}", lambda: _movement_table(health, accounts, bar))
     st.dataframe(table, hide_index=True, key="executive_bridge_accounts", height=260, column_config={
         "account_name": "Account", "account_id": "ID", "segment": "Segment", "region": "Region", "csm": "CSM",
         "start_arr": st.column_config.NumberColumn(f"ARR {r.period.start:%b %Y}", format=MONEY_COLUMN),

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from chs_app.charts import executive as charts
-from chs_app.executive_data import no_scores_message
+from chs_app.executive_data import figure, no_scores_message
 from chs_app.format import MONEY_COLUMN, count, money, pct
 from chs_app.sections.executive import card
 from chs_core.kpis.executive import ExecutiveSummary
@@ -36,7 +36,7 @@ def _tier_table(h: HealthKpis) -> pd.DataFrame:
     })
 
 
-def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, missing: list[str]) -> bool:
+def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, missing: list[str], key: str) -> bool:
     """Score histogram and tier table; returns False (after saying why) when nothing is scored."""
     h = summary.health
     st.subheader(f"Health as of {summary.health_as_of:%d %b %Y}")
@@ -51,7 +51,9 @@ def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, 
     left, right = st.columns([1, 1], gap="large")
     with left:
         tiers = [(t.name, t.min_score, t.color) for t in model.tiers]
-        st.plotly_chart(charts.score_distribution_figure(scores["health_score"], tiers, model.at_risk_below),
+        fig = figure("distribution", key, lambda: charts.score_distribution_figure(scores["health_score"], tiers,
+                                                                                  model.at_risk_below))
+        st.plotly_chart(fig,
                         key="executive_distribution_chart", config={"displayModeBar": False})
     with right:
         st.dataframe(_tier_table(h), hide_index=True, key="executive_tier_table")
@@ -97,7 +99,7 @@ def _target_card(label: str, figure: float | None, target, part: str, help_text:
 
 
 def tier_outcomes(outcomes: pd.DataFrame, quality: OutcomeSummary, model: Model, horizon_months: int,
-                  targets: dict, no_scores: bool) -> None:
+                  targets: dict, no_scores: bool, key: str) -> None:
     st.subheader("Do the tiers mean something?")
     judged = outcomes[(outcomes["accounts"] > 0) & outcomes["tier"].isin(list(model.tier_names()))]
     days = f"{horizon_months * 30} days"
@@ -122,7 +124,8 @@ def tier_outcomes(outcomes: pd.DataFrame, quality: OutcomeSummary, model: Model,
     left, right = st.columns([3, 2], gap="large")
     with left:
         colours = {t.name: t.color for t in model.tiers}
-        st.plotly_chart(charts.tier_outcomes_figure(judged, colours, quality.base_rate, days),
+        fig = figure("tier_outcomes", key, lambda: charts.tier_outcomes_figure(judged, colours, quality.base_rate, days))
+        st.plotly_chart(fig,
                         key="executive_outcomes_chart", config={"displayModeBar": False})
     with right:
         card("Lost ARR flagged at risk beforehand", pct(quality.flagged_loss_share), None,

@@ -9,7 +9,8 @@ import streamlit as st
 from chs_app import state
 from chs_app.charts import executive_trends as charts
 from chs_app.controls import PERIOD_KINDS
-from chs_app.executive_data import SHORT_NO_SCORES
+from chs_app.executive_data import SHORT_NO_SCORES, figure
+from chs_app.executive_data import table as cached_table
 from chs_app.format import MONEY_COLUMN, PCT_COLUMN, count, money, percent_columns
 from chs_core.kpis.benchmarks import band_applies
 from chs_core.kpis.health import breakdown
@@ -27,7 +28,8 @@ def _x_range(trend: pd.DataFrame, history: pd.DataFrame, as_of: date) -> tuple[d
     return (min(pd.Timestamp(d) for d in starts).date(), as_of) if starts else None
 
 
-def trends(trend: pd.DataFrame, history: pd.DataFrame, kind: str, as_of: date, no_scores: str | None) -> None:
+def trends(trend: pd.DataFrame, history: pd.DataFrame, kind: str, as_of: date, no_scores: str | None,
+           key: str) -> None:
     """GRR/NRR, average health and at-risk ARR, each on its own chart, on one time axis ending at `as_of`.
 
     trend: retention_trend rows (partial months already left out); history: health_history up to as_of.
@@ -43,7 +45,9 @@ def trends(trend: pd.DataFrame, history: pd.DataFrame, kind: str, as_of: date, n
             st.info(f"No {PERIOD_KINDS[kind].lower()} period ends by {as_of:%b %Y} with a cohort at its start: the "
                     "ARR history is too short. Pick a shorter period or a later as-of date.", icon=":material/history:")
         else:
-            st.plotly_chart(charts.retention_trend_figure(trend, band_applies("grr", kind), x_range),
+            fig = figure("retention_trend", key, lambda: charts.retention_trend_figure(trend, band_applies("grr", kind),
+                                                                                     x_range))
+            st.plotly_chart(fig,
                             key="executive_retention_trend", config=CHART_CONFIG)
             bands = "" if band_applies("grr", kind) else " Benchmark bands are annual, so they are drawn for 12-month periods only."
             st.caption(f"Hollow grey points: fewer than {setting('small_cohort_accounts')} starting accounts, too few to "
@@ -55,10 +59,12 @@ def trends(trend: pd.DataFrame, history: pd.DataFrame, kind: str, as_of: date, n
         return
     with middle:
         st.markdown("**Average health** · month ends")
-        st.plotly_chart(charts.health_trend_figure(history, x_range), key="executive_health_trend", config=CHART_CONFIG)
+        fig = figure("health_trend", key, lambda: charts.health_trend_figure(history, x_range))
+        st.plotly_chart(fig, key="executive_health_trend", config=CHART_CONFIG)
     with right:
         st.markdown("**At-risk ARR** · month ends")
-        st.plotly_chart(charts.at_risk_trend_figure(history, x_range), key="executive_at_risk_trend", config=CHART_CONFIG)
+        fig = figure("at_risk_trend", key, lambda: charts.at_risk_trend_figure(history, x_range))
+        st.plotly_chart(fig, key="executive_at_risk_trend", config=CHART_CONFIG)
 
 
 def _breakdown_table(table: pd.DataFrame, by: str, tiers: list[str]) -> None:
@@ -78,17 +84,19 @@ def _breakdown_table(table: pd.DataFrame, by: str, tiers: list[str]) -> None:
     })
 
 
-def breakdowns(scores: pd.DataFrame, model: Model, no_scores: str | None) -> None:
+@st.fragment  # switching segment / region / CSM reruns only this section
+def breakdowns(scores: pd.DataFrame, model: Model, no_scores: str | None, key: str) -> None:
     st.subheader("By segment, region and CSM")
     by = st.radio("Break down by", list(BREAKDOWN_BY), format_func=BREAKDOWN_BY.get, horizontal=True,
                   **state.bound(state.EXEC_BREAKDOWN_BY))
     tiers = list(model.tier_names())
-    table = breakdown(scores, by, None, tiers)
+    table = cached_table("breakdown", f"{key}|{by}", lambda: breakdown(scores, by, None, tiers))
     if no_scores:
         st.info(f"{SHORT_NO_SCORES} Below: accounts and ARR per {BREAKDOWN_BY[by].lower()} "
                 f"({count(int(table['unscored_accounts'].sum()), 'account')}, {money(float(table['unscored_arr'].sum()))}).",
                 icon=":material/data_alert:")
     else:
-        st.plotly_chart(charts.breakdown_figure(table[table["accounts"] > 0], by), key="executive_breakdown_chart",
+        fig = figure("breakdown", f"{key}|{by}", lambda: charts.breakdown_figure(table[table["accounts"] > 0], by))
+        st.plotly_chart(fig, key="executive_breakdown_chart",
                         config=CHART_CONFIG)
     _breakdown_table(table, by, tiers)

@@ -1,0 +1,139 @@
+"""Clicks in a real browser: the executive page in Debian's Chromium (Playwright), timed from the click until the
+script run has ended and every table and chart is drawn again (what a user waits for; AppTest hides it).
+
+Journeys: open the page cold (empty caches) and warm; switch the period; filter a segment; change the as-of date.
+Each control is measured once cold (first time that value is asked for) and, after switching back and forth,
+warm (the value was computed before, so only its cached summary is read and the page drawn).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+from scripts.benchmarks.common import REPO, Context, Row
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+ARM = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__chsRan = false;
+  window.__chsObserver && window.__chsObserver.disconnect();
+  window.__chsObserver = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__chsRan = true;
+  });
+  window.__chsObserver.observe(app, {attributes: true});
+}"""
+DONE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return window.__chsRan && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid^="stSkeleton"]')
+    && [...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'));
+}"""
+IDLE = DONE.replace("window.__chsRan && ", "")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _server(data, port: int):
+    env = {**os.environ, "CHS_DATA": str(data), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.address", "127.0.0.1", "--server.port", str(port)],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _timed(page, step) -> float:
+    """Seconds from the user's last click (choosing the value) until the page is drawn again.
+
+    step: (prepare, act): prepare opens a dropdown (not timed), act makes the choice.
+    """
+    prepare, act = step
+    prepare()
+    page.evaluate(ARM)
+    start = time.perf_counter()
+    act()
+    page.wait_for_function(DONE, timeout=300_000, polling=50)
+    return time.perf_counter() - start
+
+
+def run(ctx: Context) -> list[Row]:
+    from playwright.sync_api import sync_playwright
+
+    port = int(ctx.extra.get("port") or _free_port())
+    rows: list[Row] = []
+    with _server(ctx.data, port) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=300_000)
+        page.wait_for_function(IDLE, timeout=300_000, polling=100)
+        rows.append(Row("browser: open the executive page, empty caches (cold)", time.perf_counter() - start))
+        main = page.locator('[data-testid="stMain"]')
+        period = main.locator('[data-testid="stRadio"]').filter(has_text="Period")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+
+        def nothing():
+            return None
+
+        def pick_period(label: str):
+            return nothing, lambda: period.get_by_text(label, exact=True).click()
+
+        def open_segment():
+            sidebar.locator('[data-testid="stMultiSelect"]').first.click()
+
+        def choose_enterprise():
+            page.get_by_role("option", name="Enterprise").click()
+
+        def close_and_clear():
+            page.keyboard.press("Escape")
+            sidebar.get_by_role("button", name="Clear filters").click()
+
+        def pick_as_of(index: int):
+            return (lambda: main.locator('[data-testid="stSelectbox"]').first.click(),
+                    lambda: page.get_by_role("option").nth(index).click())
+
+        journeys = [("switch the period to Quarter", pick_period("Quarter"), pick_period("Trailing 12 months")),
+                    ("filter segment Enterprise", (open_segment, choose_enterprise), (nothing, close_and_clear)),
+                    ("change the as-of date to 3 months earlier", pick_as_of(3), pick_as_of(0))]
+        for name, there, back in journeys:
+            cold = _timed(page, there)
+            _timed(page, back)
+            warm = []
+            for _ in range(max(ctx.repeat, 1)):
+                warm.append(_timed(page, there))
+                _timed(page, back)
+            rows.append(Row(f"browser: {name}, first time (cold)", cold))
+            rows.append(Row(f"browser: {name}, warm (median of {len(warm)})", statistics.median(warm)))
+        start = time.perf_counter()
+        page.reload()
+        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=300_000)
+        page.wait_for_function(IDLE, timeout=300_000, polling=100)
+        rows.append(Row("browser: reload the page (warm caches, new session)", time.perf_counter() - start))
+        browser.close()
+    return rows
