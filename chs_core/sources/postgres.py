@@ -1,9 +1,9 @@
 """A PostgreSQL database as a source: postgresql://user@host:port/db[?schema=name], read through psycopg 3.
 
 Why psycopg 3: it is the maintained PostgreSQL driver for Python (libpq underneath, so the URL, the standard
-PG* environment variables and ~/.pgpass work as in psql), and its COPY support streams a table out as CSV
+PG* environment variables and ~/.pgpass work as in psql), and its copy support streams a table out as CSV
 without a row-by-row Python loop. DuckDB's postgres extension cannot be downloaded at run time here, and
-ADBC's driver would be one more binary dependency for the same COPY-speed read.
+ADBC's driver would be one more binary dependency for the same fast read.
 
 Each contract table (or the table a mapping names under `file:`) is copied once per load as CSV text into a
 private temporary folder and read like a folder of files, so validation sees the values as stored and the
