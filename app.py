@@ -10,6 +10,8 @@ st.set_page_config(page_title="Customer Health Score", page_icon="🩺", layout=
 
 pages = [
     st.Page("app_pages/executive.py", title="Executive overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/at_risk.py", title="At-risk accounts", icon=":material/priority_high:", url_path="at_risk"),
+    st.Page("app_pages/account.py", title="Account", icon=":material/person_search:", url_path="account"),
     st.Page("app_pages/cohorts.py", title="Cohorts", icon=":material/stacked_line_chart:", url_path="cohorts"),
     st.Page("app_pages/loop.py", title="Closing the loop", icon=":material/published_with_changes:", url_path="loop"),
     st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),

@@ -120,3 +120,31 @@ def loop_report(ref: SourceRef, model: Model, as_of: date, ids: tuple[str, ...] 
     alert_scores = scores_at(ref, model, tuple(alert_window_dates(dates, model.alert.within_days)))
     return build_loop_report(history, alert_scores, activities(ref), check.arr, model, as_of,
                              check.completeness.end_month, ids)
+
+
+# --- CSM workspace: the work queue and one account at a time -------------------------------------------------
+@st.cache_data(show_spinner="Building the work queue…", max_entries=setting("cache_entries_scores"))
+def work_queue(ref: SourceRef, model: Model, as_of: date) -> pd.DataFrame:
+    """The at-risk work queue on `as_of` (chs_core.workspace.queue_for), every account; pages filter it."""
+    from chs_core.workspace import queue_for
+
+    with source_for(ref[0]).open() as ds:
+        return queue_for(ds, model, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def account_metrics(ref: SourceRef, model: Model, account_id: str, dates: tuple[date, ...]) -> pd.DataFrame:
+    """One account's metrics at the given dates (account filter pushed into the SQL: fast on demand)."""
+    from chs_core.workspace.history import account_metrics as compute
+
+    with source_for(ref[0]).open() as ds:
+        return compute(ds, model, account_id, list(dates))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def account_evidence(ref: SourceRef, account_id: str, as_of: date, signals: SignalSettings):
+    """The evidence tables behind one account's metrics on `as_of`."""
+    from chs_core.workspace.evidence import account_evidence as read
+
+    with source_for(ref[0]).open() as ds:
+        return read(ds, account_id, as_of, signals)

@@ -38,6 +38,22 @@ COHORT_LAST_CLICK = "cohort_last_click"
 # Closing-the-loop page controls (its as-of date is the shared AS_OF).
 LOOP_STATUS = "loop_status"
 
+# At-risk work queue controls (initialised once from the URL's query parameters).
+QUEUE_AS_OF = "queue_as_of"
+QUEUE_SCOPE = "queue_scope"
+QUEUE_TIERS = "queue_tiers"
+QUEUE_FLAGS = "queue_flags"
+QUEUE_RENEWAL = "queue_renewal_days"
+QUEUE_ALERT = "queue_alert"
+QUEUE_NEW = "queue_new"
+QUEUE_TABLE = "queue_table"
+QUEUE_FROM_URL = "queue_from_url"  # the query parameters already read into the controls
+
+# Account page controls.
+ACCOUNT_PICK = "account_pick"
+ACCOUNT_AS_OF = "account_as_of"
+ACCOUNT_SINCE = "account_since"
+
 URL_KEYS = (FILTER_SEGMENT, FILTER_REGION, FILTER_CSM, PERIOD_KIND, AS_OF, EXEC_BRIDGE_BAR, EXEC_BREAKDOWN_BY)
 
 

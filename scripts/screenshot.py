@@ -13,7 +13,8 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = {"executive": "", "data_quality": "data_quality", "cohorts": "cohorts", "loop": "loop"}
+PAGES = {"executive": "", "data_quality": "data_quality", "cohorts": "cohorts", "loop": "loop",
+         "at_risk": "at_risk", "account": "account"}
 
 
 def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1440)
     # Streamlit scrolls inside its main container, so a tall viewport (not full_page) captures the page.
     parser.add_argument("--height", type=int, default=4200)
+    parser.add_argument("--account", default=None, help="account id for the account page (?account=ID)")
     parser.add_argument("--suffix", default="", help="appended to each file name, e.g. -phone")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,8 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         for name in args.page:
-            page.goto(f"{args.url}/{PAGES[name]}")
+            query = f"?account={args.account}" if name == "account" and args.account else ""
+            page.goto(f"{args.url}/{PAGES[name]}{query}")
             wait_until_idle(page)
             path = args.out / f"{name}{args.suffix}.png"
             page.screenshot(path=str(path), full_page=True)

@@ -20,19 +20,16 @@ def contributions(scores, pos: np.ndarray) -> pd.DataFrame:
     """
     f = scores.frame.iloc[pos]
     model = scores.model
-    ids = {"account_id": f["account_id"].to_numpy(), "as_of": f["as_of"].to_numpy() if "as_of" in f else None}
+    account_ids = f["account_id"].to_numpy(dtype=object)
+    as_ofs = f["as_of"].to_numpy() if "as_of" in f else None
     scored = ~np.isnan(f["health_score"].to_numpy())
-    parts = []
+    # Parts are collected as arrays and joined once: one DataFrame per part made explaining one account slow.
+    parts: list[tuple[np.ndarray, str, object, str, str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def part(mask, kind, component, name, label, raw, mscore, share, points):
         if mask.any():
-            parts.append(pd.DataFrame({
-                "account_id": ids["account_id"][mask],
-                "as_of": ids["as_of"][mask] if ids["as_of"] is not None else None,
-                "kind": kind, "component": component, "name": name, "label": label,
-                "raw_value": raw[mask], "metric_score": mscore[mask], "weight_share": share[mask],
-                "points": np.where(scored, points, np.nan)[mask],
-            }))
+            parts.append((mask, kind, component, name, label, raw[mask], mscore[mask], share[mask],
+                          np.where(scored, points, np.nan)[mask]))
 
     all_rows = np.ones(len(pos), dtype=bool)
     nan = np.full(len(pos), np.nan)
@@ -53,4 +50,17 @@ def contributions(scores, pos: np.ndarray) -> pd.DataFrame:
     part(scored & (cut < 0), "cap", None, "cap", "Capped by a risk flag", nan, nan, nan, cut)
     if not parts:
         return pd.DataFrame(columns=list(COLUMNS))
-    return pd.concat(parts, ignore_index=True)
+    sizes = [int(p[0].sum()) for p in parts]
+
+    def repeated(i: int) -> np.ndarray:
+        return np.repeat(np.array([p[i] for p in parts], dtype=object), sizes)
+
+    return pd.DataFrame({
+        "account_id": np.concatenate([account_ids[p[0]] for p in parts]),
+        "as_of": np.concatenate([as_ofs[p[0]] for p in parts]) if as_ofs is not None else None,
+        "kind": repeated(1), "component": repeated(2), "name": repeated(3), "label": repeated(4),
+        "raw_value": np.concatenate([p[5] for p in parts]).astype(float),
+        "metric_score": np.concatenate([p[6] for p in parts]).astype(float),
+        "weight_share": np.concatenate([p[7] for p in parts]).astype(float),
+        "points": np.concatenate([p[8] for p in parts]).astype(float),
+    })

@@ -1,0 +1,71 @@
+"""Account page (CSMs): why this account scores what it does, how it moved, the evidence, and what to do next."""
+from datetime import date, timedelta
+
+import streamlit as st
+
+from chs_app import data, guards, state
+from chs_app.sections import account as sections
+from chs_core.pipeline import history_dates
+from chs_core.workspace import explain, explain_change
+from chs_core.workspace.history import history_grid, score_history
+
+source = guards.source_or_stop()
+model = guards.model_or_stop()
+account_id = st.query_params.get("account")
+if not account_id:
+    st.title("Account")
+    picked = sections.picker(source.accounts)
+    if picked is None:
+        st.caption("Pick an account, or open one from the at-risk work queue.")
+        sections.back_links()
+        st.stop()
+    st.query_params["account"] = picked
+    st.rerun()
+accounts = source.accounts.set_index(source.accounts["account_id"].astype(str))
+if account_id not in accounts.index:
+    st.title("Account not found")
+    sections.not_found(account_id, source.accounts)
+    st.stop()
+
+
+def _url_date(key: str, default: date) -> date:
+    try:
+        return date.fromisoformat(st.query_params.get(key) or "")
+    except ValueError:
+        return default
+
+
+default_as_of = source.default_as_of
+first = history_dates(source.arr, default_as_of)[0]
+signature = (account_id, st.query_params.get("as_of"), st.query_params.get("since"))
+if st.session_state.get("account_from_url") != signature:  # a new link: its dates win over the last visit's
+    as_of = min(max(_url_date("as_of", default_as_of), first), default_as_of)
+    st.session_state[state.ACCOUNT_AS_OF] = as_of
+    st.session_state[state.ACCOUNT_SINCE] = max(_url_date("since", as_of - timedelta(days=30)), first)
+    st.session_state["account_from_url"] = signature
+
+sections.back_links()
+ref = data.current_source()
+as_of = st.session_state[state.ACCOUNT_AS_OF]
+since = st.session_state[state.ACCOUNT_SINCE]
+pair = data.account_metrics(ref, model, account_id, (since, as_of))
+e = explain(pair, model, account_id, as_of)
+if e is None:
+    st.title(str(accounts.at[account_id, "account_name"]))
+    st.warning(f"`{account_id}` was not a customer on {as_of:%d %b %Y} (no ARR that month), so it has no score "
+               "then. Pick another as-of date below.", icon=":material/event_busy:")
+    st.date_input("As of", key=state.ACCOUNT_AS_OF, min_value=first, max_value=default_as_of)
+    st.stop()
+sections.header(accounts.loc[account_id], e, pair[pair["as_of"].dt.date == as_of].iloc[0])
+sections.actions(e)
+st.divider()
+sections.why(e)
+st.divider()
+hist = score_history(data.account_metrics(ref, model, account_id, tuple(history_grid(first, as_of))), model)
+sections.history(hist, model, since, as_of)
+controls = st.columns([1, 1, 3])
+controls[0].date_input("Compare from", key=state.ACCOUNT_SINCE, min_value=first, max_value=as_of - timedelta(days=1))
+controls[1].date_input("to (as of)", key=state.ACCOUNT_AS_OF, min_value=first, max_value=default_as_of)
+sections.change(explain_change(pair, model, account_id, since, as_of))
+st.divider()
+sections.evidence(data.account_evidence(ref, account_id, as_of, model.signals), e)
