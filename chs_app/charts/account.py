@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from chs_app.charts.executive import GAIN, LOSS, NEUTRAL, _layout
+from chs_app.charts.executive import GAIN, LOSS, NEUTRAL, layout
 
 
 def waterfall_figure(labels: Sequence[str], points: Sequence[float], score: float) -> go.Figure:
@@ -23,7 +23,7 @@ def waterfall_figure(labels: Sequence[str], points: Sequence[float], score: floa
         hovertemplate="%{y}: %{text} pts<extra></extra>"))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title="points", range=[min(0.0, min([0.0, *np.cumsum(pts)])) - 5, 110])
-    return _layout(fig, height=max(320, 24 * (len(pts) + 1) + 60))
+    return layout(fig, height=max(320, 24 * (len(pts) + 1) + 60))
 
 
 def history_figure(history: pd.DataFrame, tiers: Sequence[tuple[str, float, str]], marks: Sequence[date] = (),
@@ -49,7 +49,7 @@ def history_figure(history: pd.DataFrame, tiers: Sequence[tuple[str, float, str]
     for d in marks:
         fig.add_vline(x=pd.Timestamp(d).strftime("%Y-%m-%d"), line=dict(color="#475569", width=1, dash="dot"))
     fig.update_yaxes(range=[0, 100], title="score")
-    return _layout(fig, height=340)
+    return layout(fig, height=340)
 
 
 def usage_figure(usage: pd.DataFrame) -> go.Figure:
@@ -61,7 +61,7 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
                                            "%{x|%d %b}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title="events per week")
-    return _layout(fig, height=320)
+    return layout(fig, height=320)
 
 
 def arr_figure(arr: pd.DataFrame) -> go.Figure:
@@ -75,4 +75,4 @@ def arr_figure(arr: pd.DataFrame) -> go.Figure:
                       secondary_y=True)
     fig.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero", secondary_y=False)
     fig.update_yaxes(rangemode="tozero", showgrid=False, secondary_y=True)
-    return _layout(fig, height=300)
+    return layout(fig, height=300)
