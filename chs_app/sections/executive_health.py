@@ -22,7 +22,8 @@ QUEUE_PAGE = "app_pages/at_risk.py"
 def queue_link(label: str, params: dict[str, str], key: str) -> None:
     """A link to the at-risk work queue with its filters, once that page exists (it lands separately)."""
     if (REPO_ROOT / QUEUE_PAGE).exists():
-        st.page_link(QUEUE_PAGE, label=label, query_params=params, icon=":material/checklist:", key=key)
+        # st.page_link takes no key (Streamlit 1.67); `key` stays in the signature for the callers.
+        st.page_link(QUEUE_PAGE, label=label, query_params=params, icon=":material/checklist:")
 
 
 def _tier_table(h: HealthKpis) -> pd.DataFrame:
