@@ -2,8 +2,14 @@
 
 A hidden monthly health process per account (AR(1) plus shocks such as champion
 departures, reorgs, budget cuts, outages and bad onboardings) drives renewals,
-contraction and churn; every observable table is drawn from the same health, so
-signals worsen one to three months before an account churns or cuts seats.
+contraction and churn. Customers leave through an exit intent (churn.py): half of SMB is on
+monthly plans that end in any month, the rest on annual contracts that end at the
+anniversary; the intent forms one to three months before the ARR ends and the customer
+disengages meanwhile, so usage, NPS, urgent tickets and meetings decline ahead of churn. Some
+signals are noise by design: question tickets (P2/P3) per seat follow a per-account habit,
+resolution times the support team's monthly load, and sponsor logins a personal habit, none
+of them health. CSMs answer risk moments at their own pace (csms.py). Nothing here is tuned
+to model.yaml.
 See world (latent process), people (contacts, users), usage, support_and_billing (tickets,
 NPS, invoices) and activities (CSM activities); stories lays the written seed story (one
 account, 72 -> 45 -> 75) over the simulated book.

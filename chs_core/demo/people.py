@@ -32,6 +32,7 @@ class Slots:
 
     offset: np.ndarray  # int [N]
     rank: np.ndarray  # float [slots]: lower = more engaged (active when rank + jitter < active ratio)
+    habit: np.ndarray  # float [slots]: monthly chance of logging in whatever the health (NaN: health-driven)
     left_t: np.ndarray  # int [slots]: month the occupant left (large when never)
     repl_t: np.ndarray  # int [slots]: month a replacement starts using the slot (large when never)
     user_ids: np.ndarray  # str [2 * slots]: user id of code slot * 2 + generation
@@ -52,7 +53,9 @@ def build_people(rng: np.random.Generator, world: World, account_ids: np.ndarray
     rank = rng.random(n_slots)
     rank[offset + SLOT_CHAMPION] = 0.02
     rank[offset + SLOT_ADMIN] = 0.06
-    rank[offset + SLOT_SPONSOR] = rng.uniform(0.45, 1.0, n)  # sponsors log in only while things go well
+    # Sponsors log in out of habit, whatever the account's health: exec_sponsor_active is a noise signal.
+    habit = np.full(n_slots, np.nan)
+    habit[offset + SLOT_SPONSOR] = rng.uniform(0.05, 0.6, n)
     rank[offset + SLOT_DM] = rng.uniform(0.15, 0.8, n)
     left_t = np.full(n_slots, never)
     repl_t = np.full(n_slots, never)
@@ -125,7 +128,7 @@ def build_people(rng: np.random.Generator, world: World, account_ids: np.ndarray
         "user_id": pd.Series(np.where(has_slot, user_ids[code], None)[order], dtype="str"),
         "left_date": pd.to_datetime(left_date[order]),
     })
-    return contacts, Slots(offset, rank, left_t, repl_t, user_ids, joined[order])
+    return contacts, Slots(offset, rank, habit, left_t, repl_t, user_ids, joined[order])
 
 
 def _user_ids(account_ids: np.ndarray, pool: np.ndarray) -> np.ndarray:

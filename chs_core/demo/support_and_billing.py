@@ -14,20 +14,21 @@ def build_tickets(rng: np.random.Generator, world: World, account_ids: np.ndarra
     acc, t = live_months(world)
     h = world.health[acc, t]
     outage = world.shocks["outage"][acc, t]
-    # Volume grows sub-linearly with seats; unhappy accounts and outages file more.
-    rate = 0.03 * world.seats[acc, t] ** 0.75 * np.exp(-0.7 * h) + 2.0 * outage
-    n = rng.poisson(rate)
-    acc, t, h, outage = (np.repeat(x, n) for x in (acc, t, h, outage))
-    base = np.array([0.03, 0.12, 0.45, 0.40])
-    w = base * np.where(np.arange(4) < 2, 1.0, 0.0)[None, :] * np.exp(-0.8 * h)[:, None] * (1 + 6 * outage)[:, None]
-    w += base * (np.arange(4) >= 2)[None, :]
-    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
-    prio = (rng.random(len(acc))[:, None] > cum).sum(axis=1).clip(0, 3)
-    urgent = prio < 2
+    # Two streams. Questions (P2/P3) come from a per-account habit and the seat count, not from health:
+    # a noise signal a good score must see past. Urgent tickets (P0/P1) come from unhappy accounts and outages.
+    # Questions grow in proportion to seats, so even per seat they say nothing about the segment either.
+    chatty = rng.lognormal(0, 0.5, world.active.shape[0])[acc]
+    n_q = rng.poisson(0.012 * world.seats[acc, t] * chatty)
+    n_u = rng.poisson(0.006 * world.seats[acc, t] ** 0.75 * np.exp(-1.0 * h) + 2.0 * outage)
+    urgent = np.concatenate([np.zeros(n_q.sum(), bool), np.ones(n_u.sum(), bool)])
+    acc, t, h = (np.concatenate([np.repeat(x, n_q), np.repeat(x, n_u)]) for x in (acc, t, h))
+    prio = np.where(urgent, (rng.random(len(acc)) > 0.2).astype(int), 2 + (rng.random(len(acc)) > 0.53))
     escalated = rng.random(len(acc)) < sigmoid(-3.4 - 1.5 * h + 1.6 * urgent)
     opened = month_time(rng, world, t, "s")
-    median_h = np.array([6.0, 16.0, 40.0, 72.0])[prio] * np.exp(-0.25 * h)
-    hours = median_h * rng.lognormal(0, 0.7, len(acc))
+    # Resolution time follows the priority and the support team's load that month, not the customer
+    # (unhappy customers file more urgent tickets, which close faster: the median looks better as they sour).
+    load = rng.lognormal(0, 0.3, world.n_months)[t]
+    hours = np.array([6.0, 16.0, 40.0, 72.0])[prio] * load * rng.lognormal(0, 0.7, len(acc))
     resolved = opened + (hours * 3600).astype("timedelta64[s]")
     end = world.month_starts[-1].astype("datetime64[s]")
     resolved = np.where(resolved < end, resolved, np.datetime64("NaT"))  # still open at the data end
@@ -85,7 +86,8 @@ def build_nps(rng: np.random.Generator, world: World, account_ids: np.ndarray, c
 def build_invoices(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> pd.DataFrame:
     """invoices frame: invoice_id, account_id, due_date, paid_date, amount (due dates within the window)."""
     n, T = world.active.shape
-    monthly = rng.random(n) < np.array([0.5, 0.2, 0.0])[world.segment]
+    # Monthly plans pay monthly; a fifth of Mid-Market annual contracts are billed monthly too.
+    monthly = world.monthly_plan | ((world.segment == 1) & (rng.random(n) < 0.2))
     acc, t = live_months(world)
     first = t == np.maximum(world.start_t[acc], 0)
     arr, prev = world.arr[acc, t], np.where(t > 0, world.arr[acc, np.maximum(t - 1, 0)], 0.0)

@@ -47,7 +47,9 @@ def _month_rows(rng: np.random.Generator, world: World, slots: Slots, adopt_u: n
     slot = slots.offset[acc[rep]] + local
     ratio = active_ratio(h)
     gone = (t >= slots.left_t[slot]) & (t < slots.repl_t[slot])
-    on = (slots.rank[slot] + rng.normal(0, 0.12, len(slot)) < ratio[rep]) & ~gone
+    habit = slots.habit[slot]
+    engaged = slots.rank[slot] + rng.normal(0, 0.12, len(slot)) < ratio[rep]
+    on = np.where(np.isnan(habit), engaged, rng.random(len(slot)) < habit) & ~gone
     rep, slot = rep[on], slot[on]
     code = slot * 2 + (t >= slots.left_t[slot])
 

@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 
 from chs_core.contract import SEGMENTS
+from chs_core.demo.churn import MONTHLY_SHARE, ExitIntent
 from chs_core.demo.csms import LIFT_IN_TIME, LIFT_LATE, RISK_HEALTH, assign_csms, response_days
 from chs_core.demo.draws import sigmoid
 
@@ -50,7 +51,8 @@ class World:
     active: np.ndarray  # bool [N, T]: paying this month
     seats: np.ndarray  # int [N, T], 0 when inactive
     arr: np.ndarray  # float [N, T], 0 when inactive
-    health: np.ndarray  # float [N, T], latent health (higher is better, about N(0.25, 0.55) over live months)
+    health: np.ndarray  # float [N, T], observed health every signal is drawn from (latent health less the
+    # disengagement of a customer that means to leave; higher is better)
     renewal: np.ndarray  # bool [N, T]: contract anniversary this month (renewed, contracted or churned)
     shocks: dict  # name -> bool [N, T]
     intervention: np.ndarray  # bool [N, T]: a CSM responded within 14 days to last month's risk moment
@@ -58,6 +60,7 @@ class World:
     moment: np.ndarray  # bool [N, T]: risk moment at this month's review (health fell below RISK_HEALTH, or a shock)
     response: np.ndarray  # int16 [N, T]: days after this month's end to the CSM's response (-1: none)
     bad_onboarding: np.ndarray  # bool [N]
+    monthly_plan: np.ndarray  # bool [N]: can end in any month (churn.py), else annual
     renewal_date: np.ndarray  # datetime64[D]: next anniversary after the end, or the one at which it churned
 
     @property
@@ -99,6 +102,8 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
     segment, seats0, price, start_t, customer_since = _draw_accounts(rng, n_accounts, starts)
     csm = assign_csms(rng, segment)
     n, T = n_accounts, n_months
+    monthly_plan = rng.random(n) < MONTHLY_SHARE[segment]
+    exits = ExitIntent(rng, monthly_plan)
     bad = (start_t > 0) & (rng.random(n) < BAD_ONBOARDING_P)
     # A bad onboarding leaves a lasting dent, so those accounts tend to churn at the first renewal.
     mu = HEALTH_MEAN[segment] + rng.normal(0, 0.3, n) - 0.6 * bad
@@ -148,19 +153,18 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
             h += LIFT_IN_TIME * intervention[:, t] + late_lift
             late_lift = LIFT_LATE * (last > 14)
 
+        state = h  # latent health carries into next month; what the signals show is `h` below
+        h = exits.step(t, h, live, new, (anniversary - window_month[t]) % 12, intervention[:, t])
         # Renewal on the anniversary month, once at least a year after the window start for new logos.
         is_renewal = live & (anniversary == window_month[t]) & (t >= start_t + np.where(start_t > 0, 12, 1))
         hbar = (hist[0] + hist[1] + hist[2]) / 3  # health over the three months before the renewal
-        u = rng.random(n)
-        # A small health-blind floor: some churn comes without warning (acquisition, shutdown).
-        p_churn = 0.012 + 0.9 * sigmoid(-2.4 - 3.4 * hbar)
-        churn_now = is_renewal & (u < p_churn)
+        churn_now = exits.leaves(t, live, is_renewal, start_t == t)
         p_cut = sigmoid(-2.0 - 1.8 * hbar + 1.5 * np.minimum(budget_recent, 1.0))
         cut = is_renewal & ~churn_now & (rng.random(n) < p_cut)
         cut_frac = rng.uniform(0.1, 0.4, n)
         cur_seats = np.where(cut, np.maximum(5, np.round(cur_seats * (1 - cut_frac))).astype(np.int64), cur_seats)
         # Expansion any month (seat adds) with a price uplift for healthy renewals.
-        p_exp = sigmoid(-4.4 + 1.5 * h)
+        p_exp = sigmoid(-4.25 + 1.5 * h)
         grow = live & ~churn_now & ~cut & ~new & (rng.random(n) < p_exp)
         grow_frac = rng.uniform(0.2, 0.7, n)
         grown = np.minimum(np.ceil(cur_seats * (1 + grow_frac)), seat_cap).astype(np.int64)
@@ -178,14 +182,14 @@ def simulate_world(rng: np.random.Generator, n_accounts: int, end_month: date, n
         health[:, t] = h
         # Month-end review: a fall below the risk line, or any shock this month, is a risk moment.
         shocked = np.any([shocks[k][:, t] for k in SHOCKS], axis=0)
-        moment[:, t] = live & (((h < RISK_HEALTH) & (h_prev >= RISK_HEALTH)) | shocked)
+        moment[:, t] = live & (((h < RISK_HEALTH) & (hist[2] >= RISK_HEALTH)) | shocked)
         response[:, t] = response_days(rng, csm, moment[:, t])
         hist = [hist[1], hist[2], h.copy()]
-        h_prev = h
+        h_prev = state
 
     renewal_date = _renewal_dates(customer_since, churn_t, starts, T)
     return World(starts, segment, customer_since, start_t, churn_t, active, seats, arr, health,
-                 renewal, shocks, intervention, csm, moment, response, bad, renewal_date)
+                 renewal, shocks, intervention, csm, moment, response, bad, monthly_plan, renewal_date)
 
 
 def _renewal_dates(customer_since: np.ndarray, churn_t: np.ndarray, starts: np.ndarray, T: int) -> np.ndarray:

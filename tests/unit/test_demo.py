@@ -100,6 +100,9 @@ def test_segments_and_shares_follow_the_contract(medium):
 
 def test_churners_have_no_rows_after_they_churn_and_no_gaps_before(medium):
     arr = medium["arr_monthly"]
+    # Every account pays at least its first month (a monthly plan can end the month after), with seats.
+    assert set(arr["account_id"]) == set(medium["accounts"]["account_id"])
+    assert (medium["accounts"]["licensed_seats"] >= 1).all()
     end_month = arr["month"].max()
     span = arr.groupby("account_id")["month"].agg(["min", "max", "count"])
     months = (span["max"].dt.year - span["min"].dt.year) * 12 + span["max"].dt.month - span["min"].dt.month + 1
@@ -257,3 +260,54 @@ def test_csm_response_activities_are_the_worlds_responses_dated_from_the_month_e
     key = ["account_id", "activity_date"]
     pd.testing.assert_frame_equal(responses[key].sort_values(key).reset_index(drop=True),
                                   expected.sort_values(key).reset_index(drop=True), check_dtype=False)
+
+
+def _churn_months(frames: dict[str, pd.DataFrame]) -> pd.Series:
+    """First month without ARR per churned account (from arr_monthly alone)."""
+    arr = frames["arr_monthly"]
+    last = arr.groupby("account_id")["month"].max()
+    return (last[last < arr["month"].max()] + pd.offsets.MonthBegin(1)).rename("churn")
+
+
+def test_monthly_smb_plans_end_in_any_month_annual_contracts_at_their_anniversary(medium):
+    churn = _churn_months(medium)
+    acc = medium["accounts"].set_index("account_id").loc[churn.index]
+    off = churn.dt.month != acc["customer_since"].dt.month  # not at the contract anniversary
+    # Half of SMB is on monthly plans (churn.MONTHLY_SHARE), which end 1-3 months after the intent forms,
+    # in whatever month that is: about 11 in 12 of their exits miss the anniversary month.
+    assert off.sum() >= 10 and 0.2 < off.mean() < 0.8
+    assert (acc.loc[off, "segment"] == "SMB").all()  # Mid-Market and Enterprise have annual contracts only
+
+
+def test_usage_declines_in_the_months_before_churn_against_the_same_accounts_earlier(medium):
+    """Leading signal: churners' active-user ratio in months m-3..m-1 vs m-6..m-4 (same accounts)."""
+    churn = _churn_months(medium)
+    u = medium["usage_events"]
+    users = (u.assign(month=u["event_date"].dt.to_period("M").dt.start_time)
+             .groupby(["account_id", "month"])["user_id"].nunique().rename("users"))
+    m = medium["arr_monthly"].join(users, on=["account_id", "month"]).fillna({"users": 0})
+    m = m.join(churn, on="account_id", how="inner")
+    m["ratio"] = m["users"] / m["seats"]
+    lead = (m["churn"].dt.year - m["month"].dt.year) * 12 + m["churn"].dt.month - m["month"].dt.month
+    both = m.assign(near=lead.between(1, 3), far=lead.between(4, 6)).groupby("account_id")
+    per = pd.DataFrame({"near": both.apply(lambda g: g.loc[g["near"], "ratio"].mean()),
+                        "far": both.apply(lambda g: g.loc[g["far"], "ratio"].mean())}).dropna()
+    assert len(per) >= 15
+    # The exit intent drags observed health down by 0.6 for the one to three months before the end.
+    assert (per["near"] < per["far"]).mean() > 0.6 and per["near"].mean() < 0.9 * per["far"].mean()
+
+
+def test_question_tickets_are_noise_while_urgent_tickets_signal(medium):
+    """P2/P3 volume per seat comes from a per-account habit: churners' last three months look like stayers'."""
+    churn = _churn_months(medium)
+    arr, t = medium["arr_monthly"], medium["tickets"]
+    month = t["opened_at"].dt.to_period("M").dt.start_time
+    counts = pd.DataFrame({"q": (~t["priority"].isin(["P0", "P1"])).groupby([t["account_id"], month]).sum(),
+                           "u": t["priority"].isin(["P0", "P1"]).groupby([t["account_id"], month]).sum()})
+    counts.index.names = ["account_id", "month"]
+    m = arr.join(counts, on=["account_id", "month"]).fillna({"q": 0, "u": 0}).join(churn, on="account_id")
+    lead = (m["churn"].dt.year - m["month"].dt.year) * 12 + m["churn"].dt.month - m["month"].dt.month
+    before, stay = m[lead.between(1, 3)], m[m["churn"].isna()]
+    q_ratio = (before["q"] / before["seats"]).mean() / (stay["q"] / stay["seats"]).mean()
+    u_ratio = (before["u"] / before["seats"]).mean() / (stay["u"] / stay["seats"]).mean()
+    assert 0.6 < q_ratio < 1.5 and u_ratio > 1.5
