@@ -101,20 +101,32 @@ def _flag_effects(raw: dict[str, np.ndarray], model: Model, n: int):
     return fired, penalty, cap
 
 
-def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
-    """Score every row of `metrics` with `model` (its segment and lifecycle-stage overrides applied).
+@dataclass(frozen=True, eq=False)
+class ScoreArrays:
+    """Everything scoring computes, as numpy arrays in row order (score_frame wraps them in a frame)."""
 
-    In: account_id, as_of, segment (optional: no segment override without it), tenure_months (optional:
-    stage "unknown" without it), metric and flag-signal columns named as in metric_catalog (NaN =
-    missing; absent columns count as missing). Other columns (arr, csm, ...) are passed through.
-    Out: `Scores`; see its docstring for the frame's columns.
-    """
-    n = len(metrics)
+    stage: np.ndarray
+    score: np.ndarray  # NaN = no score
+    at_risk: np.ndarray
+    tier_min: dict[str, np.ndarray]  # per tier, its minimum for each row (overrides may differ per segment)
+    coverage: np.ndarray
+    base: np.ndarray
+    penalty: np.ndarray
+    capped: np.ndarray
+    fired: dict[str, np.ndarray]
+    mscore: dict[str, np.ndarray]
+    share: dict[str, np.ndarray]
+    comp: dict[str, np.ndarray]
+
+
+def score_arrays(raw: dict[str, np.ndarray], seg: np.ndarray, model: Model) -> ScoreArrays:
+    """Score rows given as arrays: raw[name] per metric, flag signal and tenure_months (absent = missing), seg
+    per row (object, None = no segment). The tuning page calls this directly on its cached arrays."""
+    n = len(seg)
+    missing = np.full(n, np.nan)
     metric_names = model.metric_names()
-    signals = {c.signal for f in model.flags for c in f.conditions}
-    raw = {name: _floats(metrics, name) for name in set(metric_names) | signals | {"tenure_months"}}
-
-    seg = metrics["segment"].to_numpy(dtype=object) if "segment" in metrics.columns else np.full(n, None, object)
+    raw = {k: raw.get(k, missing) for k in {*metric_names, "tenure_months", *(
+        c.signal for f in model.flags for c in f.conditions)}}
     stage = lifecycle_stages(raw["tenure_months"], model)
     seg_codes, seg_uniques = pd.factorize(seg, use_na_sentinel=True)
     st_codes, st_uniques = pd.factorize(stage)
@@ -142,28 +154,45 @@ def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
     score = np.minimum(after_penalty, cap)
     # Too little data: a number from a sliver of the model would look as trustworthy as a full score.
     score[coverage < model.min_coverage - _COVERAGE_TOLERANCE] = np.nan
+    with np.errstate(invalid="ignore"):
+        at_risk = score < at_risk_below
+    capped = (cap < after_penalty) & ~np.isnan(score)  # no score, nothing was capped
+    return ScoreArrays(stage, score, at_risk, tier_min, coverage, base, penalty, capped, fired, mscore, share, comp)
 
+
+def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
+    """Score every row of `metrics` with `model` (its segment and lifecycle-stage overrides applied).
+
+    In: account_id, as_of, segment (optional: no segment override without it), tenure_months (optional:
+    stage "unknown" without it), metric and flag-signal columns named as in metric_catalog (NaN =
+    missing; absent columns count as missing). Other columns (arr, csm, ...) are passed through.
+    Out: `Scores`; see its docstring for the frame's columns.
+    """
+    n = len(metrics)
+    signals = {c.signal for f in model.flags for c in f.conditions}
+    raw = {name: _floats(metrics, name) for name in set(model.metric_names()) | signals | {"tenure_months"}}
+    seg = metrics["segment"].to_numpy(dtype=object) if "segment" in metrics.columns else np.full(n, None, object)
+    a = score_arrays(raw, seg, model)
     # .array keeps the input dtype (e.g. Arrow strings) without a slow conversion to objects.
     out = {c: metrics[c].array for c in metrics.columns
            if c not in raw and c not in signals and c not in _OUTPUTS and not c.startswith(_OUTPUT_PREFIXES)}
-    out["lifecycle_stage"] = pd.Categorical(stage)
-    out["health_score"] = score
-    out["tier"] = assign_tiers(score, model, tier_min)
-    with np.errstate(invalid="ignore"):
-        out["at_risk"] = score < at_risk_below
-    out["coverage"] = coverage
-    out["base_score"] = base
-    out["penalty_points"] = penalty
-    out["capped"] = (cap < after_penalty) & ~np.isnan(score)  # no score, nothing was capped
-    out["flags"] = _flag_labels(model, fired, n)
-    out.update({f"component_score_{k}": v for k, v in comp.items()})
-    out.update({f"metric_score_{k}": v for k, v in mscore.items()})
-    out.update({f"flag_{k}": v for k, v in fired.items()})
+    out["lifecycle_stage"] = pd.Categorical(a.stage)
+    out["health_score"] = a.score
+    out["tier"] = assign_tiers(a.score, model, a.tier_min)
+    out["at_risk"] = a.at_risk
+    out["coverage"] = a.coverage
+    out["base_score"] = a.base
+    out["penalty_points"] = a.penalty
+    out["capped"] = a.capped
+    out["flags"] = _flag_labels(model, a.fired, n)
+    out.update({f"component_score_{k}": v for k, v in a.comp.items()})
+    out.update({f"metric_score_{k}": v for k, v in a.mscore.items()})
+    out.update({f"flag_{k}": v for k, v in a.fired.items()})
     return Scores(
         frame=pd.DataFrame(out),
         model=model,
-        raw=pd.DataFrame({m: raw[m] for m in metric_names}),
-        weight_shares=pd.DataFrame(share),
+        raw=pd.DataFrame({m: raw[m] for m in model.metric_names()}),
+        weight_shares=pd.DataFrame(a.share),
     )
 
 

@@ -1,0 +1,142 @@
+"""Live rescoring for the tuning page: the point-in-time history as arrays, rescored and judged per draft.
+
+`prepare_history` runs once per data source (metrics and outcome labels do not depend on weights);
+`rescore` and `figures` run on every slider move: scoring.score_arrays on cached arrays (no frame
+building), then the summaries and backtest figures with numpy only (no bootstrap interval: that is
+asked for separately, `with_interval`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from chs_core.metrics.catalog import SIGNAL_NAMES
+from chs_core.model import Model
+from chs_core.outcomes.labels import Labels, label_history
+from chs_core.outcomes.quality import Quality, TierRate, quality_of, tier_rates
+from chs_core.scoring.score import assign_tiers, score_arrays
+from chs_core.sources import Dataset
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """The model-independent inputs of every rescoring, in the metrics history's row order."""
+
+    raw: dict[str, np.ndarray]
+    segment: np.ndarray  # object
+    account_id: np.ndarray
+    account_name: np.ndarray
+    as_of: np.ndarray  # datetime64[D]
+    arr: np.ndarray
+    latest: np.ndarray  # rows at the latest as-of date (the book today)
+    labels: Labels
+
+    @property
+    def latest_as_of(self) -> date | None:
+        return pd.Timestamp(self.as_of[self.latest][0]).date() if self.latest.any() else None
+
+
+def prepare_history(metrics: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset, horizon_months: int,
+                    end_month: date | None = None) -> History:
+    """Arrays of a metrics history (compute_metrics joined to accounts) and its churn labels."""
+    n = len(metrics)
+
+    def col(name: str, kind=float):
+        if name not in metrics.columns:
+            return np.full(n, np.nan) if kind is float else np.full(n, None, dtype=object)
+        s = metrics[name]
+        return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan) if kind is float else \
+            s.astype(object).where(s.notna(), None).to_numpy()
+
+    as_of = pd.to_datetime(metrics["as_of"]).to_numpy().astype("datetime64[D]")
+    latest = as_of == as_of.max() if n else np.zeros(0, dtype=bool)
+    return History(
+        raw={name: col(name) for name in (*SIGNAL_NAMES, "tenure_months")},
+        segment=col("segment", object), account_id=metrics["account_id"].astype(str).to_numpy(),
+        account_name=col("account_name", object), as_of=as_of, arr=np.nan_to_num(col("arr")), latest=latest,
+        labels=label_history(metrics, arr_monthly, horizon_months, end_month))
+
+
+@dataclass(frozen=True, eq=False)
+class Rescored:
+    score: np.ndarray
+    at_risk: np.ndarray
+    tier: np.ndarray  # int code into tier_names
+    tier_names: tuple[str, ...]  # the model's tiers, then "No data"
+
+
+def rescore(h: History, model: Model) -> Rescored:
+    a = score_arrays(h.raw, h.segment, model)
+    tiers = assign_tiers(a.score, model, a.tier_min)
+    return Rescored(a.score, a.at_risk, np.asarray(tiers.codes), tuple(tiers.categories))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the page shows for one model: the book at the latest as-of date, and the backtest."""
+
+    tier_accounts: tuple[int, ...]  # per tier_names, latest as-of
+    tier_arr: tuple[float, ...]
+    mean_score: float | None
+    at_risk_accounts: int
+    at_risk_arr: float
+    total_arr: float
+    churn: Quality  # pooled, churn within the horizon
+    renewal_window: Quality | None
+    tiers: tuple[TierRate, ...]  # calibration
+
+
+def figures(h: History, r: Rescored, samples: int = 0) -> Figures:
+    m = h.latest
+    codes = r.tier[m]
+    k = len(r.tier_names)
+    arr = h.arr[m]
+    scored = ~np.isnan(r.score[m])
+    lab = h.labels
+    rows = lab.rows
+    score, at_risk, tier = r.score[rows], r.at_risk[rows], np.asarray(r.tier_names, dtype=object)[r.tier[rows]]
+    window = None
+    if lab.has_renewal_date:
+        w = lab.in_renewal_window
+        window = quality_of(score[w], at_risk[w], lab.churned[w], lab.account_id[w], samples)
+    return Figures(
+        tier_accounts=tuple(np.bincount(codes, minlength=k).tolist()),
+        tier_arr=tuple(np.bincount(codes, weights=arr, minlength=k).tolist()),
+        mean_score=float(r.score[m][scored].mean()) if scored.any() else None,
+        at_risk_accounts=int(r.at_risk[m].sum()), at_risk_arr=float(arr[r.at_risk[m]].sum()),
+        total_arr=float(arr[scored].sum()),
+        churn=quality_of(score, at_risk, lab.churned, lab.account_id, samples),
+        renewal_window=window,
+        tiers=tuple(tier_rates(tier, lab.churned, lab.arr, lab.lost_arr, r.tier_names[:-1])),
+    )
+
+
+def migration(h: History, before: Rescored, after: Rescored) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tier before (rows) x tier after (columns) at the latest as-of date: accounts, and ARR."""
+    m = h.latest
+    k = len(before.tier_names)
+    cell = before.tier[m] * k + after.tier[m]
+    counts = np.bincount(cell, minlength=k * k).reshape(k, k)
+    arr = np.bincount(cell, weights=h.arr[m], minlength=k * k).reshape(k, k)
+    names = list(before.tier_names)
+    return (pd.DataFrame(counts, index=names, columns=names), pd.DataFrame(arr, index=names, columns=names))
+
+
+def movers(h: History, before: Rescored, after: Rescored, limit: int = 10) -> pd.DataFrame:
+    """The accounts whose score moved most at the latest as-of date (largest absolute change first)."""
+    m = np.flatnonzero(h.latest)
+    change = after.score[m] - before.score[m]
+    moved = np.where(np.isnan(change), -1.0, np.abs(change))
+    top = m[np.argsort(-moved, kind="stable")[:limit]]
+    top = top[~np.isnan(after.score[top] - before.score[top]) & (np.abs(after.score[top] - before.score[top]) > 0)]
+    names = np.asarray(before.tier_names, dtype=object)
+    return pd.DataFrame({
+        "account_id": h.account_id[top], "account_name": h.account_name[top], "segment": h.segment[top],
+        "arr": h.arr[top], "published": before.score[top], "draft": after.score[top],
+        "change": after.score[top] - before.score[top], "tier_published": names[before.tier[top]],
+        "tier_draft": names[after.tier[top]]})
+
+
