@@ -54,6 +54,17 @@ ACCOUNT_PICK = "account_pick"
 ACCOUNT_AS_OF = "account_as_of"
 ACCOUNT_SINCE = "account_since"
 
+# Tuning studio: every control's key is TUNING_PREFIX + its chs_core.tuning.form name ("tune:cw:usage").
+TUNING_PREFIX = "tune:"
+TUNING_DRAFT = "tuning_draft"  # the Draft being edited (id, model, base)
+TUNING_SEEDED = "tuning_seeded"  # which draft the controls were last filled from
+TUNING_DRAFT_PARAM = "draft"  # query parameter naming the draft, so a reload finds it
+TUNING_MATRIX_UNIT = "tuning_matrix_unit"
+TUNING_NOTE = "tuning_note"
+TUNING_FLASH = "tuning_flash"  # a message to show once after publish / restore
+TUNING_SHOW_SUGGESTION = "tuning_show_suggestion"
+TUNING_RESTORE_PICK = "tuning_restore_pick"
+
 URL_KEYS = (FILTER_SEGMENT, FILTER_REGION, FILTER_CSM, PERIOD_KIND, AS_OF, EXEC_BRIDGE_BAR, EXEC_BREAKDOWN_BY)
 
 

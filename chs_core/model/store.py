@@ -71,8 +71,10 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(target: Path, text: str) -> None:
-    """Replace `target` with `text` atomically, keeping its permission bits (new files follow the umask)."""
+def write_atomic(target: Path, text: str, durable: bool = True) -> None:
+    """Replace `target` with `text` atomically, keeping its permission bits (new files follow the umask).
+
+    durable=False skips the fsyncs (a draft saved on every slider move need not survive a power cut)."""
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
     try:
@@ -80,12 +82,14 @@ def write_atomic(target: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fchmod(fh.fileno(), mode)  # mkstemp creates 0600
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(target.parent)
+    if durable:
+        _fsync_dir(target.parent)
 
 
 def prune_history(path: str | os.PathLike, keep: int | None = None) -> list[Path]:

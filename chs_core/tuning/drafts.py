@@ -46,9 +46,9 @@ def _paths(model_path, draft_id: str) -> tuple[Path, Path]:
 def save_draft(model_path, draft: Draft) -> None:
     path, base = _paths(model_path, draft.id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, BASE_PREFIX + draft.base_fingerprint + "\n" + dump_model_yaml(draft.model))
+    write_atomic(path, BASE_PREFIX + draft.base_fingerprint + "\n" + dump_model_yaml(draft.model), durable=False)
     if not base.exists():
-        write_atomic(base, dump_model_yaml(draft.base))
+        write_atomic(base, dump_model_yaml(draft.base), durable=False)
 
 
 def load_draft(model_path, draft_id: str) -> Draft | None:

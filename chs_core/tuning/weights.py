@@ -3,7 +3,8 @@
 The score is sum_c W_c * (sum_m w_m p_m / sum_m w_m) / sum_c W_c, which for W_c = sum_m w_m is simply
 sum_m w_m p_m / sum_m w_m: a fitted non-negative weight per metric maps onto the model exactly as a
 component weight (the sum of its metrics' weights, scaled to 100 over all components) and metric weights
-inside it (scaled to 10 per component). Segment and lifecycle-stage overrides of weights would undo the fit
+inside it (scaled to 10 per component; one decimal, as the page's sliders step). Segment and
+lifecycle-stage overrides of weights would undo the fit
 for their accounts, so the draft drops those weight overrides and keeps their thresholds and tiers.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ def apply_metric_weights(model: Model, fitted: dict[str, float]) -> Model:
     for c in model.components:
         ws = [max(0.0, fitted.get(m.name, 0.0)) for m in c.metrics]
         inside = sum(ws)
-        metrics = tuple(replace(m, weight=float(_round(10 * w / inside, 2) if inside > 0 else 0.0))
+        metrics = tuple(replace(m, weight=float(_round(10 * w / inside, 1) if inside > 0 else 0.0))
                         for m, w in zip(c.metrics, ws))
         comps.append(replace(c, weight=float(_round(100 * inside / total, 1)), metrics=metrics))
     draft = replace(model, components=tuple(comps), overrides=_without_weights(model.overrides))
@@ -68,3 +69,12 @@ def metric_shares(model: Model) -> dict[str, float]:
         for m in c.metrics:
             out[m.name] = c.weight / total * m.weight / inside if inside > 0 and total > 0 else 0.0
     return out
+
+
+def accept_components(current: Model, suggested: Model, names: list[str]) -> Model:
+    """`current` with the suggested weights of the named components only (accepting some, not all)."""
+    chosen = {c.name: c for c in suggested.components if c.name in names}
+    comps = tuple(replace(c, weight=chosen[c.name].weight, metrics=tuple(
+        replace(m, weight=chosen[c.name].metric(m.name).weight) for m in c.metrics)) if c.name in chosen else c
+        for c in current.components)
+    return parse_model(model_to_dict(replace(current, components=comps)), source="<accepted weights>")

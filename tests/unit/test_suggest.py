@@ -26,13 +26,13 @@ SMALL = {
 def test_fitted_weights_map_onto_components_and_metrics():
     model = parse_model(SMALL)
     # Fitted 2 (active users), 1 (breadth), 1 (nps): usage carries 3 of 4 -> 75, engagement 25; inside usage
-    # 2 : 1 scaled to 10 -> 6.67 and 3.33; nps alone -> 10.
+    # 2 : 1 scaled to 10 -> 6.7 and 3.3 (one decimal); nps alone -> 10.
     draft = apply_metric_weights(model, {"active_user_ratio": 2.0, "feature_breadth": 1.0, "nps": 1.0})
     assert [c.weight for c in draft.components] == [75, 25]
-    assert [m.weight for m in draft.component("usage").metrics] == [6.67, 3.33]
+    assert [m.weight for m in draft.component("usage").metrics] == [6.7, 3.3]
     assert draft.component("engagement").metrics[0].weight == 10
-    assert metric_shares(draft) == pytest.approx({"active_user_ratio": 0.5, "feature_breadth": 0.25, "nps": 0.25},
-                                                 abs=1e-3)
+    assert metric_shares(draft) == pytest.approx({"active_user_ratio": 0.5025, "feature_breadth": 0.2475,
+                                                  "nps": 0.25})  # 0.75 * 6.7 / 10, 0.75 * 3.3 / 10
     # The SMB weight override would undo the fit for SMB accounts: dropped; its threshold stays.
     smb = draft.overrides.segments[0].components[0]
     assert smb.weight is None and smb.metrics[0].settings == (("good", 0.5),)

@@ -1,0 +1,127 @@
+"""The tuning page's results: headline figures, distribution and migration, the accounts that moved, the backtest."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from chs_app import state
+from chs_app.charts import tuning as charts
+from chs_app.format import MONEY_COLUMN, count, money, pct
+from chs_core.outcomes.quality import Quality
+from chs_core.tuning.live import Figures, History, Rescored, migration, movers
+
+ACCOUNT_PAGE = "account"  # the CSM engineer's account page (url path), ?account=ID
+
+
+def _num(x, digits=3) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _delta(a, b, digits=3):
+    return None if a is None or b is None or round(b - a, digits) == 0 else round(b - a, digits)
+
+
+def headline(before: Figures, after: Figures) -> None:
+    """Draft figures with the change against the published model (the delta under each)."""
+    b, a = before.churn, after.churn
+    cards = [
+        ("AUC (churn)", _num(a.auc), _delta(b.auc, a.auc), "normal",
+         "Chance a random account-month that did not churn scores above one that did (0.5 = chance)."),
+        ("Top-decile lift", _num(a.lift_top_decile, 2), _delta(b.lift_top_decile, a.lift_top_decile, 2), "normal",
+         "Churn rate among the lowest-scored 10% / the overall churn rate."),
+        ("Recall", pct(a.recall), _delta(b.recall, a.recall), "normal",
+         "Churned account-months that were at risk beforehand."),
+        ("Precision", pct(a.precision), _delta(b.precision, a.precision), "normal",
+         "At-risk account-months that did churn within the horizon."),
+        ("False positive rate", pct(a.false_positive_rate), _delta(b.false_positive_rate, a.false_positive_rate),
+         "inverse", "FP / (FP + TN): share of account-months that did not churn but were at risk."),
+        ("At-risk ARR", money(after.at_risk_arr), _delta(before.at_risk_arr, after.at_risk_arr, 0), "inverse",
+         "ARR of accounts below the at-risk cut-off at the latest as-of date."),
+    ]
+    cols = st.columns(len(cards))
+    for col, (label, value, delta, colour, help_text) in zip(cols, cards):
+        shown = None if delta is None else (money(delta) if label == "At-risk ARR" else
+                                            f"{delta:+.1%}" if label in ("Recall", "Precision", "False positive rate")
+                                            else f"{delta:+.3f}")
+        col.metric(label, value, shown, delta_color=colour if delta is not None else "off", help=help_text)
+    st.caption(f"Published → draft. Backtest over {count(b.rows)} account-months with a score judged point in time; "
+               f"base rate {pct(b.base_rate)} churned within the horizon. Rescored live on every change.")
+
+
+def book(h: History, before: Rescored, after: Rescored, at_risk_below: float) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(charts.distribution_figure(before.score[h.latest], after.score[h.latest], at_risk_below),
+                        width="stretch", key="tuning_distribution")
+    with right:
+        unit = st.radio("Count", ["accounts", "arr"], format_func={"accounts": "Accounts", "arr": "ARR"}.get,
+                        horizontal=True, key=state.TUNING_MATRIX_UNIT, label_visibility="collapsed")
+        accounts, arr = migration(h, before, after)
+        st.plotly_chart(charts.migration_figure(arr if unit == "arr" else accounts, unit), width="stretch",
+                        key="tuning_migration")
+        moved = int(accounts.to_numpy().sum() - accounts.to_numpy().trace())
+        st.caption(f"{count(moved, 'account')} change tier ({money(float(arr.to_numpy().sum() - arr.to_numpy().trace()))}"
+                   " ARR).")
+    st.dataframe(migration_table(accounts), width="stretch", key="tuning_migration_table")
+
+
+def migration_table(accounts: pd.DataFrame) -> pd.DataFrame:
+    """The migration matrix as a table (published tier rows, draft tier columns), empty tiers left out."""
+    keep = [t for t in accounts.index if accounts.loc[t].sum() > 0 or accounts[t].sum() > 0]
+    return accounts.loc[keep, keep].rename_axis("published \\ draft")
+
+
+def moved(h: History, before: Rescored, after: Rescored) -> None:
+    st.markdown("**The accounts that moved most** (latest as-of date)")
+    top = movers(h, before, after, 10)
+    if top.empty:
+        st.caption("No score changes with this draft.")
+        return
+    top.insert(0, "link", [f"{ACCOUNT_PAGE}?account={a}" for a in top["account_id"]])
+    st.dataframe(top, hide_index=True, width="stretch", key="tuning_movers", column_config={
+        "link": st.column_config.LinkColumn("account", display_text=r"account=(.*)$",
+                                            help="Open the account page: why the score is what it is"),
+        "account_id": None, "account_name": "name", "arr": st.column_config.NumberColumn("ARR", format=MONEY_COLUMN),
+        "published": st.column_config.NumberColumn(format="%.1f"), "draft": st.column_config.NumberColumn(format="%.1f"),
+        "change": st.column_config.NumberColumn(format="%+.1f"), "tier_published": "tier (published)",
+        "tier_draft": "tier (draft)"})
+
+
+QUALITY_ROWS = (("AUC", "auc", "num"), ("95% interval", "auc_ci", "ci"), ("Top-decile lift", "lift_top_decile", "x"),
+                ("Base rate", "base_rate", "pct"), ("Recall (account-months)", "recall", "pct"),
+                ("Recall (accounts)", "recall_accounts", "pct"), ("Precision", "precision", "pct"),
+                ("False positive rate FP/(FP+TN)", "false_positive_rate", "pct"),
+                ("Share of alerts that were false", "false_alert_share", "pct"), ("Rows judged", "rows", "int"))
+
+
+def _fmt(q: Quality | None, field: str, kind: str) -> str:
+    if q is None:
+        return "—"
+    v = getattr(q, field)
+    if v is None:
+        return "—"
+    return {"num": lambda: f"{v:.3f}", "ci": lambda: f"{v[0]:.3f}–{v[1]:.3f}", "x": lambda: f"{v:.2f}x",
+            "pct": lambda: pct(v), "int": lambda: count(v)}[kind]()
+
+
+def quality_table(before: Figures, after: Figures) -> pd.DataFrame:
+    rows = [{"measure": label, "published": _fmt(before.churn, f, k), "draft": _fmt(after.churn, f, k),
+             "published, renewal window": _fmt(before.renewal_window, f, k),
+             "draft, renewal window": _fmt(after.renewal_window, f, k)} for label, f, k in QUALITY_ROWS]
+    return pd.DataFrame(rows)
+
+
+def calibration_table(before: Figures, after: Figures) -> pd.DataFrame:
+    d = {t.tier: t for t in after.tiers}
+    return pd.DataFrame([{"tier": t.tier, "published rows": t.rows, "published churn rate": pct(t.rate),
+                          "draft rows": d[t.tier].rows, "draft churn rate": pct(d[t.tier].rate)}
+                         for t in before.tiers])
+
+
+def backtest(before: Figures, after: Figures, horizon: int) -> None:
+    st.markdown(f"**Backtest**: every past score against churn within {horizon} months, point in time. "
+                "The renewal window keeps only account-months whose renewal falls inside the horizon, where "
+                "renewal timing no longer separates accounts.")
+    st.dataframe(quality_table(before, after), hide_index=True, width="stretch", key="tuning_quality")
+    st.markdown("**Churn rate by tier** (calibration: a better tier should churn less)")
+    st.dataframe(calibration_table(before, after), hide_index=True, width="stretch", key="tuning_calibration")
