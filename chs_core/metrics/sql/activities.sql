@@ -1,13 +1,13 @@
 -- CSM-activity metrics per (account, as-of) row of _base over activities dated in (as_of - 180, as_of].
 -- Keywords match case-insensitively anywhere in the notes; one note counts once.
-WITH a AS (
+WITH acts AS (
     SELECT account_id, activity_date, activity_type, outcome,
            len(list_filter($competitor_keywords, lambda k: contains(lower(notes), lower(k)))) > 0 AS competitor,
            len(list_filter($budget_keywords, lambda k: contains(lower(notes), lower(k)))) > 0 AS budget
     FROM csm_activities
     WHERE activity_date > $lo_180 AND activity_date <= $hi AND account_id IN (SELECT account_id FROM _scope)
 ),
-agg AS (
+activity_counts AS (
     SELECT d.as_of, a.account_id,
            count(*) FILTER (WHERE d.age < 90 AND a.outcome = 'held'
                             AND a.activity_type IN ('meeting', 'qbr', 'call')) AS meetings,
@@ -16,7 +16,7 @@ agg AS (
                             AND a.activity_type = 'renewal_meeting') AS missed_renewal,
            count(*) FILTER (WHERE d.age < 90 AND a.competitor) AS competitor,
            count(*) FILTER (WHERE d.age < 90 AND a.budget) AS budget
-    FROM a JOIN _days d ON d.day = a.activity_date AND d.age < 180
+    FROM acts a JOIN _days d ON d.day = a.activity_date AND d.age < 180
     GROUP BY ALL
 )
 SELECT b.account_id, b.as_of,
@@ -29,4 +29,4 @@ SELECT b.account_id, b.as_of,
        CASE WHEN $has_activities AND $has_notes
             THEN CAST(COALESCE(g.budget, 0) AS DOUBLE) END AS budget_mentions_90d
 FROM _base b
-LEFT JOIN agg g ON g.account_id = b.account_id AND g.as_of = b.as_of
+LEFT JOIN activity_counts g ON g.account_id = b.account_id AND g.as_of = b.as_of

@@ -43,9 +43,9 @@ SELECT account_id, as_of, ref_month, arr, CAST(seats AS DOUBLE) AS seats,
        -- renewal_date is today's snapshot and contracts are annual: at a past as_of the renewal
        -- ahead was the first anniversary of renewal_date on or after as_of (0 = renews on as_of).
        -- A renewal_date before as_of is overdue and stays negative.
-       CAST(CASE WHEN renewal_date < as_of THEN renewal_date
-                 WHEN renewal_in_year >= as_of THEN renewal_in_year
-                 ELSE renewal_next_year END - as_of AS DOUBLE) AS days_to_renewal,
+       CAST(date_diff('day', as_of, CASE WHEN renewal_date < as_of THEN renewal_date
+                                          WHEN renewal_in_year >= as_of THEN renewal_in_year
+                                          ELSE renewal_next_year END) AS DOUBLE) AS days_to_renewal,
        -- customer_since after as_of is inconsistent data: count it as a new customer.
        CAST(greatest(date_sub('month', since, as_of), 0) AS DOUBLE) AS tenure_months
 FROM cust

@@ -2,7 +2,7 @@
 -- not paid by as_of (an invoice paid later was still unpaid then). 0 when none is overdue.
 SELECT b.account_id, b.as_of,
        CASE WHEN $has_invoices AND $has_paid_date
-            THEN CAST(COALESCE(max(b.as_of - i.due_date), 0) AS DOUBLE) END AS days_past_due
+            THEN CAST(COALESCE(max(date_diff('day', i.due_date, b.as_of)), 0) AS DOUBLE) END AS days_past_due
 FROM _base b
 LEFT JOIN invoices i
        ON i.account_id = b.account_id

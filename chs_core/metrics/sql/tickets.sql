@@ -1,7 +1,7 @@
 -- Support metrics per (account, as-of) row of _base; tickets count from the day they were
 -- opened (90-day window), resolution and CSAT from the day they were resolved (90 / 180 days),
 -- both <= as_of. Each ticket is matched to the as-of dates whose window holds that day (_days).
-WITH t AS (
+WITH tks AS (
     SELECT account_id, CAST(opened_at AS DATE) AS opened, CAST(resolved_at AS DATE) AS resolved,
            priority, escalated, csat,
            epoch(resolved_at - opened_at) / 3600.0 AS hours
@@ -16,14 +16,14 @@ opened AS (
            count(*) FILTER (WHERE t.priority IN ('P0', 'P1')) AS urgent_90d,
            count(*) FILTER (WHERE t.escalated) AS esc_90d,
            count(*) FILTER (WHERE d.age < 30 AND t.escalated) AS esc_30d
-    FROM t JOIN _days d ON d.day = t.opened AND d.age < 90
+    FROM tks t JOIN _days d ON d.day = t.opened AND d.age < 90
     GROUP BY ALL
 ),
 resolved AS (
     SELECT d.as_of, t.account_id,
            median(t.hours) FILTER (WHERE d.age < 90 AND t.hours >= 0) AS res_hours,
            avg(t.csat) AS csat
-    FROM t JOIN _days d ON d.day = t.resolved AND d.age < 180
+    FROM tks t JOIN _days d ON d.day = t.resolved AND d.age < 180
     WHERE t.opened <= d.as_of
     GROUP BY ALL
 )
