@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -80,3 +82,28 @@ def as_of_arg(args, checked: CheckedSource) -> date:
     if check.partial and args.as_of >= check.last_month:
         print(f"Warning: {check.message} --as-of {args.as_of} falls in that month.", file=sys.stderr)
     return args.as_of
+
+
+def check_output(path: Path | None) -> None:
+    """Refuse an output file that cannot be written, before any work is done."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a folder; give a file name, e.g. {path / 'scores.csv'}")
+    if not path.parent.is_dir():
+        raise UsageError(f"--output {path}: the folder {path.parent} does not exist; create it first")
+
+
+def json_text(obj: object) -> str:
+    """Strict JSON: a NaN or infinite number (no value) is written null, never as bare NaN/Infinity."""
+    return json.dumps(_finite(obj), indent=2, default=str, allow_nan=False)
+
+
+def _finite(obj: object) -> object:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj

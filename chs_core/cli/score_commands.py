@@ -1,13 +1,12 @@
 """Commands that score: score (one as-of date), kpis (the executive summary)."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_arg, open_data
+from chs_core.cli.common import UsageError, add_data_options, as_of_arg, check_output, json_text, model_arg, open_data
 from chs_core.kpis.executive import drop_alert_summary, executive_summary
 from chs_core.kpis.periods import PERIOD_MONTHS, month_end, previous_period, resolve_period
 from chs_core.outcomes.alerts import alert_dates, score_drops
@@ -30,6 +29,7 @@ def register(sub) -> dict:
 
 
 def cmd_score(args) -> int:
+    check_output(args.output)
     ds, checked = open_data(args)
     with ds:
         model = model_arg(args)
@@ -66,5 +66,5 @@ def cmd_kpis(args) -> int:
     summary = executive_summary(checked.arr, scored, period, model.tier_names())
     out = summary.to_dict()
     out["score_drop_alerts"] = drop_alert_summary(score_drops(scored, health_as_of, model.alert), model.alert)
-    print(json.dumps(out, indent=2, default=str))
+    print(json_text(out))
     return 0

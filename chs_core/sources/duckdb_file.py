@@ -57,8 +57,31 @@ class DuckDBFileSource:
             con.close()
             raise DataError([Problem(str(self.path), None, None, f"cannot open as a DuckDB database ({exc})",
                                      "pass a .duckdb file written by DuckDB, or a folder of CSV/Parquet files")]) from exc
-        names = {r[0].lower(): r[0] for r in con.execute(sql.LIST_ATTACHED_TABLES).fetchall()}
-        raw = {t.name: sql.attached_table(names[t.name]) for t in INPUT_TABLES if t.name in names}
+        raw, problems = _contract_tables(con.execute(sql.LIST_ATTACHED_TABLES).fetchall())
         ds = define_views(con, raw, str(self.path))
+        ds.read_problems = tuple(problems) + ds.read_problems
         ds.source_key = self.key
         return ds
+
+
+def _contract_tables(listed: list[tuple[str, str]]) -> tuple[dict[str, str], list[Problem]]:
+    """The relation for each contract table: in schema main, else in the one schema that has it.
+
+    Names are matched ignoring case; a table found in several schemas other than main is a problem
+    (which one holds the data?), as are two tables whose names differ only in case.
+    """
+    found: dict[str, list[tuple[str, str]]] = {}
+    for schema, name in listed:
+        found.setdefault(name.lower(), []).append((schema, name))
+    raw, problems = {}, []
+    for table in INPUT_TABLES:
+        places = found.get(table.name, [])
+        in_main = [p for p in places if p[0] == "main"]
+        chosen = in_main if in_main else places
+        if len(chosen) == 1:
+            raw[table.name] = sql.attached_table(chosen[0][1], chosen[0][0])
+        elif chosen:
+            shown = ", ".join(f"{s[:40]}.{n[:40]}" for s, n in chosen[:4])
+            problems.append(Problem(table.name, None, None, f"several tables could be {table.name}: {shown}",
+                                    f"keep one table named {table.name} (in schema main, or in one schema only)"))
+    return raw, problems

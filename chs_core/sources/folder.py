@@ -1,18 +1,19 @@
 """A folder with one CSV or Parquet file per contract table (accounts.csv, arr_monthly.parquet, ...)."""
 from __future__ import annotations
 
-import csv
-import gzip
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from chs_core.contract import INPUT_TABLES
+from chs_core.contract import INPUT_TABLES, Table
 from chs_core.errors import DataError, Problem
 from chs_core.sources import sql
+from chs_core.sources.csv_layout import CsvOptions, UnreadableFile, inspect_csv, read_rows
 from chs_core.sources.dataset import Dataset
 from chs_core.sources.files import not_a_regular_file, wrong_kind
 from chs_core.sources.fingerprint import files_fingerprint
@@ -45,10 +46,9 @@ def _file_problem(table: str, files: list[Path]) -> Problem | None:
                    f"or {table}.parquet")
 
 
-def _csv_header(path: Path, delimiter: str) -> list[str]:
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
-        return next(csv.reader(handle, delimiter=delimiter), [])
+def number_columns(table: Table) -> frozenset[str]:
+    """The table's number columns (where a decimal comma may be read)."""
+    return frozenset(c.name for c in table.columns if c.type == "DOUBLE")
 
 
 def parquet_time_zones(path: Path) -> dict[str, str]:
@@ -60,17 +60,32 @@ def parquet_time_zones(path: Path) -> dict[str, str]:
     return {f.name: f.type.tz for f in schema if pa.types.is_timestamp(f.type) and f.type.tz}
 
 
-def read_relation(path: Path) -> str:
-    """A DuckDB relation reading the file; raises ValueError (empty file) or UnicodeDecodeError."""
-    if path.suffix == ".parquet":
+def read_relation(path: Path, options: CsvOptions | None = None, con: duckdb.DuckDBPyConnection | None = None,
+                  number_columns: Collection[str] = ()) -> str:
+    """A DuckDB relation reading the file; raises UnreadableFile (a ValueError with a fix) or UnicodeDecodeError.
+
+    con: where a CSV with mixed line endings is registered after Python reads it (without one it is refused).
+    number_columns: lower-case names of the contract's number columns, for options.decimal_comma.
+    """
+    if path.name.endswith(".parquet"):
         return sql.read_parquet_sql(str(path), parquet_time_zones(path))
-    delimiter = "\t" if path.name.endswith(".tsv") else ","
-    header = _csv_header(path, delimiter)
-    if not header:
-        raise ValueError("the file is empty")
     # The header row is read here, not sniffed: DuckDB's sniffer can take a malformed data line for the header.
     # Every column is text: types are checked by validation with TRY_CAST, never guessed silently.
-    return sql.read_csv_sql(str(path), delimiter, header)
+    options = options or CsvOptions()
+    layout = inspect_csv(path, options)
+    if not layout.mixed_line_endings:
+        relation = sql.read_csv_sql(str(path), layout.delimiter, layout.header, layout.skip)
+    elif con is None:
+        raise UnreadableFile("the file mixes Windows (CRLF) and Unix (LF) line endings",
+                             "save it again from a spreadsheet or editor (one kind of line ending)")
+    else:
+        rows = read_rows(path, layout)
+        columns = list(zip(*rows)) if rows else [()] * len(layout.header)
+        name = "csv_" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+        con.register(name, pa.table({h: pa.array(c, pa.string()) for h, c in zip(layout.header, columns)}))
+        relation = sql.quote_identifier(name)
+    numbers = [h for h in layout.header if h.lower() in number_columns]
+    return sql.decimal_comma_sql(relation, numbers) if options.decimal_comma and numbers else relation
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,7 @@ class FolderSource:
     """CSV/Parquet files named after the contract tables, in one folder."""
 
     path: Path
+    csv_options: Mapping[str, CsvOptions] = field(default_factory=dict, hash=False)  # per table (a mapping sets them)
 
     @property
     def label(self) -> str:
@@ -94,6 +110,7 @@ class FolderSource:
         text_tables: set[str] = set()  # read from CSV/TSV: parsed once into memory; Parquet is read in place
         unreadable: list[Problem] = []
         used: set[str] = set()
+        con = connect()
         for table in INPUT_TABLES:
             files = table_files(self.path, table.name)
             if not files:
@@ -107,14 +124,14 @@ class FolderSource:
             if not found.name.endswith(".parquet"):
                 text_tables.add(table.name)
             try:
-                raw[table.name] = read_relation(found)
+                raw[table.name] = read_relation(found, self.csv_options.get(table.name, CsvOptions()), con,
+                                                number_columns(table))
             except UnicodeDecodeError:
                 unreadable.append(Problem(table.name, None, None, f"{found.name} is not UTF-8 text",
                                           "save the file as UTF-8 CSV"))
             except ValueError as exc:
-                unreadable.append(Problem(table.name, None, None, f"{found.name}: {exc}",
-                                          "write a header row with the column names, then the rows"))
-        con = connect()
+                unreadable.append(Problem(table.name, None, None, f"{found.name}: {exc}", getattr(
+                    exc, "fix", "write a header row with the column names, then the rows")))
         try:
             ds = define_views(con, raw, str(self.path), materialise=text_tables)
         except duckdb.Error as exc:  # pragma: no cover - a file changing under us

@@ -134,11 +134,24 @@ def set_time_zone_sql(zone: str) -> str:
 TIME_ZONE_KNOWN = "SELECT count(*) FROM pg_timezone_names() WHERE name = ?"
 
 
-def read_csv_sql(path: str, delimiter: str, header: Sequence[str]) -> str:
-    """read_csv with the header row we read ourselves (never sniffed) and every column as text."""
+def read_csv_sql(path: str, delimiter: str, header: Sequence[str], skip: int = 0) -> str:
+    """read_csv with the header row we read ourselves (never sniffed) and every column as text.
+
+    skip: lines before the header (an Excel "sep=" line).
+    """
     columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in header)
-    return (f"read_csv({quote_literal(path)}, header = true, auto_detect = false, delim = {quote_literal(delimiter)}, "
-            f"quote = '\"', escape = '\"', strict_mode = true, columns = {{{columns}}})")
+    return (f"read_csv({quote_literal(path)}, header = true, skip = {int(skip)}, auto_detect = false, "
+            f"delim = {quote_literal(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, "
+            f"columns = {{{columns}}})")
+
+
+def decimal_comma_sql(relation: str, columns: Sequence[str]) -> str:
+    """Number columns written with a decimal comma (1.234,5) as plain numbers (1234.5); other text kept."""
+    def plain(c: str) -> str:
+        q = quote_identifier(c)
+        return f"replace(replace({q}, '.', ''), ',', '.')"
+    replaced = ", ".join(f"{plain(c)} AS {quote_identifier(c)}" for c in columns)
+    return f"(SELECT * REPLACE ({replaced}) FROM {relation})"
 
 
 def attach_sql(path: str) -> str:
@@ -146,11 +159,12 @@ def attach_sql(path: str) -> str:
 
 
 NO_PROGRESS_BAR = "SET enable_progress_bar = false"
-LIST_ATTACHED_TABLES = "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'"
+LIST_ATTACHED_TABLES = ("SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = 'src' "
+                        "ORDER BY table_schema <> 'main', table_schema, table_name")
 
 
-def attached_table(name: str) -> str:
-    return f"src.{quote_identifier(name)}"
+def attached_table(name: str, schema: str = "main") -> str:
+    return f"src.{quote_identifier(schema)}.{quote_identifier(name)}"
 
 
 def registered_frame(name: str) -> str:

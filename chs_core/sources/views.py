@@ -12,6 +12,7 @@ from chs_core.contract import INPUT_TABLES, Table
 from chs_core.errors import DataError, Problem
 from chs_core.settings import setting
 from chs_core.sources import sql
+from chs_core.sources.csv_layout import UnreadableFile, refuse_case_twins
 from chs_core.sources.dataset import Dataset
 from chs_core.sources.subscriptions import SubscriptionRule, derive_from_subscriptions
 
@@ -46,6 +47,10 @@ def read_problem(table: Table, exc: duckdb.Error) -> Problem:
         line, expected, found = match.groups()
         return Problem(table.name, None, None, f"line {line} has {found} fields but the header has {expected}",
                        "quote values that contain the delimiter (e.g. \"1,000\"), or remove thousands separators")
+    if "state machine reached an invalid state" in str(exc):
+        return Problem(table.name, None, None, "the file cannot be parsed: it mixes Windows (CRLF) and Unix (LF) "
+                       "line endings, or a quote is not closed", "save it again from a spreadsheet or editor, "
+                       "and write a quote inside a value as two quotes (\"\")")
     first = str(exc).strip().splitlines()[0][:300]
     return Problem(table.name, None, None, f"the file cannot be read ({first})",
                    "check it is UTF-8 CSV with one header row, or Parquet")
@@ -79,7 +84,15 @@ def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], 
             con.execute(sql.drop_raw_sql(table))
             con.execute(sql.empty_view_sql(table))
             continue
-        supplied = {c.lower(): c for c in _columns_of(con, sql.raw_name(table))}
+        names = _columns_of(con, sql.raw_name(table))
+        try:
+            refuse_case_twins(tuple(names))  # Parquet and DuckDB tables may hold "arr" and "ARR"
+        except UnreadableFile as exc:
+            problems.append(Problem(table.name, None, None, str(exc), exc.fix))
+            con.execute(sql.drop_raw_sql(table))
+            con.execute(sql.empty_view_sql(table))
+            continue
+        supplied = {c.lower(): c for c in names}
         con.execute(sql.drop_raw_sql(table))
         con.execute(sql.renamed_raw_sql(table, relation, supplied, table.name in materialise))
         columns[table.name] = frozenset(supplied)

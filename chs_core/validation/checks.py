@@ -6,7 +6,6 @@ view, so a value that fails its type is reported, never silently turned into NUL
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from datetime import date
 
@@ -19,6 +18,7 @@ from chs_core.validation.ids import padded_ids, unmatched_accounts
 from chs_core.validation.rules import EVENT_DATE_COLUMNS, PAST_ONLY_COLUMNS, TYPE_HINTS, VALUE_RULES
 from chs_core.validation.soundness import soundness_problems
 from chs_core.validation.subscriptions import derived_table_problems
+from chs_core.validation.suggest import rename_candidate
 
 
 def _file_hint(table: Table) -> str:
@@ -43,8 +43,8 @@ def _missing_columns(ds: Dataset, table: Table) -> list[Problem]:
     problems = []
     for name in table.required_columns:
         if name not in supplied:
-            close = difflib.get_close_matches(name, sorted(supplied), n=1, cutoff=0.6)
-            hint = (f"rename column '{close[0]}' to '{name}'" if close
+            close = rename_candidate(ds, table, name)
+            hint = (f"rename column '{close[:60]}' to '{name}'" if close
                     else f"add a column '{name}' ({table.column(name).meaning})")
             problems.append(Problem(table.name, name, None, "required column is missing", hint))
     return problems

@@ -137,3 +137,11 @@ def code_totals(table: str, column: str) -> str:
     c = q(column)
     return f"""SELECT count({c}), count(*) FILTER (WHERE {c} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {c}))
                FROM {q(table)}"""
+
+
+def castable(table: str, column: str, target: str) -> str:
+    """(non-empty values, of those castable to `target`) in a raw column."""
+    c = f"CAST({q(column)} AS VARCHAR)"
+    return f"""SELECT count(*) FILTER (WHERE trim({c}) <> ''),
+                      count(*) FILTER (WHERE trim({c}) <> '' AND TRY_CAST({c} AS {target}) IS NOT NULL)
+               FROM {raw(table)}"""
