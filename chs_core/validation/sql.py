@@ -91,12 +91,17 @@ def as_timestamp(column: str) -> str:
     return f"TRY_CAST({q(column)} AS TIMESTAMP)"
 
 
-def even_copies(table: str, columns: tuple[str, ...]) -> str:
-    """(groups of identical rows, groups whose row count is even, rows) over the given columns."""
+def even_copies(table: str, columns: tuple[str, ...], sample_of: int = 1) -> str:
+    """(groups of identical rows, groups whose row count is even, rows) over the given columns.
+
+    sample_of > 1: only rows whose first column hashes into 1 of that many buckets (copies of a row share it,
+    so every sampled group is complete); a large table is judged on a sample.
+    """
     cols = ", ".join(q(c) for c in columns)
+    where = f"WHERE hash({q(columns[0])}) % {int(sample_of)} = 0" if sample_of > 1 else ""
     return f"""
         SELECT count(*), count(*) FILTER (WHERE n % 2 = 0), COALESCE(sum(n), 0)
-        FROM (SELECT count(*) AS n FROM {raw(table)} GROUP BY {cols})"""
+        FROM (SELECT count(*) AS n FROM {raw(table)} {where} GROUP BY {cols})"""
 
 
 def padded_values(table: str, column: str) -> str:
@@ -107,20 +112,21 @@ def padded_values(table: str, column: str) -> str:
 
 def unmatched_accounts(table: str) -> str:
     """(rows whose account_id is not in accounts, all rows with an id, of those the rows matching only when case
-    is ignored, examples of those, examples of ids not in accounts at all)."""
+    is ignored, examples of those, examples of ids not in accounts at all).
+
+    Rows are counted per id first, so the joins run over distinct ids, not every event.
+    """
     return f"""
-        WITH ids AS (SELECT account_id, lower(account_id) AS folded FROM accounts WHERE account_id IS NOT NULL),
-        t AS (SELECT account_id FROM {q(table)} WHERE account_id IS NOT NULL)
-        SELECT count(*) FILTER (WHERE t.account_id NOT IN (SELECT account_id FROM ids)),
-               count(*),
-               count(*) FILTER (WHERE t.account_id NOT IN (SELECT account_id FROM ids)
-                                AND lower(t.account_id) IN (SELECT folded FROM ids)),
-               list(DISTINCT {_shown('t.account_id')}) FILTER (
-                   WHERE t.account_id NOT IN (SELECT account_id FROM ids)
-                     AND lower(t.account_id) IN (SELECT folded FROM ids))[1:{EXAMPLES}],
-               list(DISTINCT {_shown('t.account_id')}) FILTER (
-                   WHERE lower(t.account_id) NOT IN (SELECT folded FROM ids))[1:{EXAMPLES}]
-        FROM t"""
+        WITH ids AS (SELECT DISTINCT account_id FROM accounts WHERE account_id IS NOT NULL),
+        folded AS (SELECT DISTINCT lower(account_id) AS f FROM accounts WHERE account_id IS NOT NULL),
+        t AS (SELECT account_id, count(*) AS n FROM {q(table)} WHERE account_id IS NOT NULL GROUP BY account_id),
+        m AS (SELECT t.account_id, t.n, i.account_id IS NOT NULL AS known, f.f IS NOT NULL AS by_case
+              FROM t LEFT JOIN ids i ON i.account_id = t.account_id LEFT JOIN folded f ON f.f = lower(t.account_id))
+        SELECT COALESCE(sum(n) FILTER (WHERE NOT known), 0), COALESCE(sum(n), 0),
+               COALESCE(sum(n) FILTER (WHERE NOT known AND by_case), 0),
+               list({_shown('account_id')} ORDER BY account_id) FILTER (WHERE NOT known AND by_case)[1:{EXAMPLES}],
+               list({_shown('account_id')} ORDER BY account_id) FILTER (WHERE NOT known AND NOT by_case)[1:{EXAMPLES}]
+        FROM m"""
 
 
 def unknown_codes(table: str, column: str) -> str:
