@@ -1,9 +1,10 @@
 """Commands about the data itself: validate, demo, contract."""
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from chs_core.cli.common import add_data_options, data_source, ensure_demo
+from chs_core.cli.common import UsageError, add_data_options, data_source, ensure_demo
 from chs_core.contract import contract_markdown
 from chs_core.errors import DataError
 from chs_core.pipeline import check_source
@@ -13,9 +14,11 @@ from chs_core.settings import DEMO_DATABASE
 def register(sub) -> dict:
     p = sub.add_parser("validate", help="check a data source against the contract and list every problem")
     add_data_options(p, model=False, as_of=False)
-    p = sub.add_parser("demo", help="(re)build the demo database")
-    p.add_argument("--out", type=Path, default=DEMO_DATABASE)
-    p.add_argument("--seed", type=int, default=None)
+    p = sub.add_parser("demo", help="build the demo database (an existing file is kept unless --force)")
+    p.add_argument("--out", type=Path, default=DEMO_DATABASE, help="database file to write (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's, 7)")
+    p.add_argument("--accounts", type=_positive, default=2000, help="number of accounts (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
     sub.add_parser("contract", help="print the data contract as Markdown")
     return {"validate": cmd_validate, "demo": cmd_demo, "contract": cmd_contract}
 
@@ -33,11 +36,25 @@ def cmd_validate(args) -> int:
     return 2 if checked.errors else 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of accounts, at least 1 (got {text!r})")
+    return value
+
+
 def cmd_demo(args) -> int:
     from chs_core.demo.build import DEMO_SEED, build_demo_database
 
-    path = build_demo_database(args.out, seed=DEMO_SEED if args.seed is None else args.seed)
-    print(f"Wrote the demo database to {path}")
+    try:
+        path = build_demo_database(args.out, seed=DEMO_SEED if args.seed is None else args.seed,
+                                   overwrite=args.force, n_accounts=args.accounts)
+    except (FileExistsError, IsADirectoryError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Wrote the demo database ({args.accounts:,} accounts) to {path}")
     return 0
 
 

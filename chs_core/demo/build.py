@@ -17,20 +17,22 @@ account, 72 -> 45 -> 75) over the simulated book.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from chs_core.contract import SEGMENTS, TABLES
 from chs_core.demo.activities import build_activities
 from chs_core.demo.csms import CSM_NAMES
 from chs_core.demo.people import build_people
-from chs_core.demo.stories import STORY_INDEX, apply_story, has_story
+from chs_core.demo.stories import STORY_INDEX, apply_story, has_story, story_for
 from chs_core.demo.support_and_billing import build_invoices, build_nps, build_tickets
-from chs_core.demo.usage import build_usage
+from chs_core.demo.usage import decoded, usage_chunks
 from chs_core.demo.world import World, simulate_world
 
 DEMO_SEED = 7
@@ -54,8 +56,13 @@ NAME_C = np.array(["Inc", "Ltd", "GmbH", "Group", "Co", "LLC", "SA", "Pty", "AB"
 _STREAMS = {"world": 1, "accounts": 2, "people": 3, "usage": 4, "tickets": 5, "nps": 6, "invoices": 7, "activities": 8}
 
 
-def _rng(seed: int, stream: str) -> np.random.Generator:
-    return np.random.default_rng([seed, _STREAMS[stream]])
+COLUMNS = {t.name: [c.name for c in t.columns] for t in TABLES}
+TYPES = {t.name: {c.name: c.type for c in t.columns} for t in TABLES}
+WRITE_MEMORY = "1GB"  # DuckDB's share while writing; the rest of the 4 GB budget is the world and one table
+
+
+def _rng(seed: int, stream: str, chunk: int | None = None) -> np.random.Generator:
+    return np.random.default_rng([seed, _STREAMS[stream]] + ([] if chunk is None else [chunk]))
 
 
 def _accounts(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> pd.DataFrame:
@@ -99,50 +106,81 @@ def simulate(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DE
     return simulate_world(_rng(seed, "world"), n_accounts, end_month.replace(day=1), n_months)
 
 
-def generate_demo(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DEMO_END_MONTH,
-                  n_months: int = DEMO_MONTHS) -> dict[str, pd.DataFrame]:
-    """One DataFrame per contract table (contract column names), covering n_months ending with end_month."""
+def demo_tables(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DEMO_END_MONTH,
+                n_months: int = DEMO_MONTHS) -> Iterator[tuple[str, pd.DataFrame | pa.Table]]:
+    """Every contract table's rows as (table, frame) pieces in contract order, built one table at a time.
+
+    usage_events comes in chunks of accounts (Arrow tables with dictionary-encoded ids), so a caller that
+    writes each piece and lets it go holds one table (or one usage chunk) at a time, whatever the book size.
+    """
     world = simulate(seed, n_accounts, end_month, n_months)
     account_ids = np.array([f"ACC-{i:05d}" for i in range(1, n_accounts + 1)])
     contacts, slots = build_people(_rng(seed, "people"), world, account_ids)
-    story = has_story(n_accounts, n_months)
-    frames = {
-        "accounts": _accounts(_rng(seed, "accounts"), world, account_ids),
-        "arr_monthly": _arr_monthly(world, account_ids),
-        "usage_events": build_usage(_rng(seed, "usage"), world, slots, account_ids, STORY_INDEX if story else None),
-        "tickets": build_tickets(_rng(seed, "tickets"), world, account_ids),
-        "nps_responses": build_nps(_rng(seed, "nps"), world, account_ids, contacts, slots.contact_start_t),
-        "contacts": contacts,
-        "csm_activities": build_activities(_rng(seed, "activities"), world, account_ids),
-        "invoices": build_invoices(_rng(seed, "invoices"), world, account_ids),
-    }
-    if story:
-        window_start = pd.Timestamp(world.month_starts[0]).date()
-        frames = apply_story(frames, end_month.replace(day=1), window_start)
-    for table in TABLES:  # each builder already emits the contract columns in order; no copy of big frames
-        assert list(frames[table.name].columns) == [c.name for c in table.columns], table.name
+    story = story_for(end_month.replace(day=1), pd.Timestamp(world.month_starts[0]).date()) \
+        if has_story(n_accounts, n_months) else None
+
+    def finish(name: str, frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+        assert list(frame.columns) == COLUMNS[name], name  # each builder emits the contract columns in order
+        return name, frame if story is None else apply_story(name, frame, story)
+
+    yield finish("accounts", _accounts(_rng(seed, "accounts"), world, account_ids))
+    yield finish("arr_monthly", _arr_monthly(world, account_ids))
+    for chunk in usage_chunks(lambda k: _rng(seed, "usage", k), world, slots, account_ids,
+                              STORY_INDEX if story else None):
+        yield "usage_events", chunk
+    if story is not None:
+        yield "usage_events", story["usage_events"]
+    yield finish("tickets", build_tickets(_rng(seed, "tickets"), world, account_ids))
+    yield finish("nps_responses", build_nps(_rng(seed, "nps"), world, account_ids, contacts, slots.contact_start_t))
+    yield finish("contacts", contacts)
+    del contacts
+    yield finish("csm_activities", build_activities(_rng(seed, "activities"), world, account_ids))
+    yield finish("invoices", build_invoices(_rng(seed, "invoices"), world, account_ids))
+
+
+def generate_demo(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DEMO_END_MONTH,
+                  n_months: int = DEMO_MONTHS) -> dict[str, pd.DataFrame]:
+    """One DataFrame per contract table (contract column names), covering n_months ending with end_month."""
+    pieces: dict[str, list[pd.DataFrame]] = {t.name: [] for t in TABLES}
+    for name, piece in demo_tables(seed, n_accounts, end_month, n_months):
+        pieces[name].append(decoded(piece) if isinstance(piece, pa.Table) else piece)
+    usage = pieces["usage_events"]
+    dtypes = usage[0].dtypes.to_dict()
+    frames = {name: parts[0] if len(parts) == 1 else pd.concat([p.astype(dtypes) for p in parts], ignore_index=True)
+              for name, parts in pieces.items()}
     return {t.name: frames[t.name] for t in TABLES}
 
 
-def build_demo_database(path: Path, seed: int = DEMO_SEED, **kwargs) -> Path:
+def build_demo_database(path: Path, seed: int = DEMO_SEED, overwrite: bool = False, **kwargs) -> Path:
     """Write the demo as a DuckDB file, one table per contract table typed as the contract says.
 
-    Written to a temporary file in the same folder and moved into place, so a
-    reader never sees a half-written database. kwargs go to generate_demo.
+    Table by table and usage chunk by chunk, so memory stays bounded at any book size. Written to a
+    temporary file beside `path` (named after it, removed on any failure) and moved into place, so a
+    reader never sees a half-written database. An existing file is replaced only with overwrite=True;
+    a folder never is. kwargs go to demo_tables (n_accounts, end_month, n_months).
     """
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a database file: give a file name such as "
+                                f"{path / 'demo.duckdb'}.")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists and was left as it is: choose another --out, or pass --force "
+                              "to replace it.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    frames = generate_demo(seed, **kwargs)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"memory_limit": WRITE_MEMORY, "preserve_insertion_order": False})
         try:
             for table in TABLES:
-                con.register("frame", frames[table.name])
-                cols = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in table.columns)
-                con.execute(f'CREATE TABLE "{table.name}" AS SELECT {cols} FROM frame')
-                con.unregister("frame")
+                cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
+                con.execute(f'CREATE TABLE "{table.name}" ({cols})')
+            for name, piece in demo_tables(seed, **kwargs):
+                con.register("piece", piece)
+                cols = ", ".join(f'CAST("{c}" AS {TYPES[name][c]})' for c in COLUMNS[name])
+                con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM piece')
+                con.unregister("piece")
+                del piece
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -35,7 +35,7 @@ class Slots:
     habit: np.ndarray  # float [slots]: monthly chance of logging in whatever the health (NaN: health-driven)
     left_t: np.ndarray  # int [slots]: month the occupant left (large when never)
     repl_t: np.ndarray  # int [slots]: month a replacement starts using the slot (large when never)
-    user_ids: np.ndarray  # str [2 * slots]: user id of code slot * 2 + generation
+    pool: np.ndarray  # int [N]: slots per account (user ids are built on demand: user_ids)
     contact_start_t: np.ndarray  # int per contacts row: first month the contact is there (replacements join late)
 
 
@@ -115,7 +115,6 @@ def build_people(rng: np.random.Generator, world: World, account_ids: np.ndarray
     first_gen = gen[has_slot] == 0
     left_t[g[first_gen]] = np.minimum(left_t[g[first_gen]], left[has_slot][first_gen])
 
-    user_ids = _user_ids(account_ids, pool)
     code = np.where(has_slot, (offset[acc] + np.maximum(slot, 0)) * 2 + gen, 0)
     left_date = np.where(left < never, month_time(rng, world, np.minimum(left, T - 1)), np.datetime64("NaT"))
     order = np.lexsort((gen, slot, acc))
@@ -125,18 +124,16 @@ def build_people(rng: np.random.Generator, world: World, account_ids: np.ndarray
         "contact_name": random_names(rng, len(acc)),
         "role": role[order],
         "is_champion": champ[order],
-        "user_id": pd.Series(np.where(has_slot, user_ids[code], None)[order], dtype="str"),
+        "user_id": pd.Series(np.where(has_slot, user_ids(account_ids, offset, code), None)[order], dtype="str"),
         "left_date": pd.to_datetime(left_date[order]),
     })
-    return contacts, Slots(offset, rank, habit, left_t, repl_t, user_ids, joined[order])
+    return contacts, Slots(offset, rank, habit, left_t, repl_t, pool, joined[order])
 
 
-def _user_ids(account_ids: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """User id per code (slot * 2 + generation): '<account>-U0007', replacements end in 'R'."""
-    acc = np.repeat(account_ids, pool)
-    local = np.arange(len(acc)) - np.repeat(np.cumsum(pool) - pool, pool) + 1
-    base = pd.Series(acc, dtype="str") + "-U" + pd.Series(local).astype("str").str.zfill(4)
-    out = np.empty(2 * len(acc), dtype=object)
-    out[0::2] = base.to_numpy(dtype=object)
-    out[1::2] = (base + "R").to_numpy(dtype=object)
-    return out
+def user_ids(account_ids: np.ndarray, offset: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """User id per code (global slot * 2 + generation): '<account>-U0007', replacements end in 'R'."""
+    slot = codes // 2
+    acc = np.searchsorted(offset, slot, side="right") - 1
+    local = pd.Series(slot - offset[acc] + 1).astype("str").str.zfill(4)
+    ids = pd.Series(account_ids[acc], dtype="str") + "-U" + local + np.where(codes % 2 == 1, "R", "")
+    return ids.to_numpy(dtype=object)

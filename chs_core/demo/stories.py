@@ -109,18 +109,20 @@ def has_story(n_accounts: int, n_months: int) -> bool:
     return n_accounts > STORY_INDEX and n_months >= STORY_MIN_MONTHS
 
 
-def apply_story(frames: dict[str, pd.DataFrame], end_month: date, window_start: date) -> dict[str, pd.DataFrame]:
-    """Replace the story account's rows in every table by the written story (frames keep their columns)."""
-    written = story_frames(STORY_ACCOUNT, story_dates(end_month, window_start))
-    out = {}
-    for name, frame in frames.items():
-        if name == "accounts":
-            acc = frame.set_index("account_id")
-            row = written["accounts"].set_index("account_id")
-            acc.loc[STORY_ACCOUNT, row.columns] = row.loc[STORY_ACCOUNT]
-            out[name] = acc.reset_index()[frame.columns].astype(frame.dtypes.to_dict())
-            continue
-        mine = frame["account_id"] == STORY_ACCOUNT
-        keep = frame[~mine] if mine.any() else frame  # usage arrives without the account's rows already
-        out[name] = pd.concat([keep, written[name].astype(frame.dtypes.to_dict())], ignore_index=True)
-    return out
+def story_for(end_month: date, window_start: date) -> dict[str, pd.DataFrame]:
+    """The story's rows for a demo window, table by table."""
+    return story_frames(STORY_ACCOUNT, story_dates(end_month, window_start))
+
+
+def apply_story(name: str, frame: pd.DataFrame, written: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One table with the story account's rows replaced by the written story (the frame keeps its columns).
+
+    usage_events is left to the caller: its rows are dropped while drawn and the story's appended as a chunk.
+    """
+    if name == "accounts":
+        acc = frame.set_index("account_id")
+        row = written["accounts"].set_index("account_id")
+        acc.loc[STORY_ACCOUNT, row.columns] = row.loc[STORY_ACCOUNT]
+        return acc.reset_index()[frame.columns].astype(frame.dtypes.to_dict())
+    keep = frame[frame["account_id"] != STORY_ACCOUNT]
+    return pd.concat([keep, written[name].astype(frame.dtypes.to_dict())], ignore_index=True)

@@ -6,17 +6,20 @@ few million rows by drawing a handful of active days per active user-month.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from chs_core.demo.draws import sigmoid
-from chs_core.demo.people import Slots
+from chs_core.demo.people import Slots, user_ids
 from chs_core.demo.world import World
 
 FEATURES = np.array(["dashboards", "reports", "search", "integrations", "automation", "team_management",
                      "api", "alerts", "exports", "sharing", "admin"])
 FEATURE_WEIGHT = np.array([0.16, 0.13, 0.10, 0.09, 0.09, 0.07, 0.06, 0.08, 0.08, 0.08, 0.06])
+ACCOUNTS_PER_CHUNK = 4000  # accounts drawn (and written) together: bounds memory at any book size
 CORE = np.array([0, 1, 2])  # always available: what disengaged users fall back to
 # Offset of the adoption curve per feature: key features need a healthy account to stick.
 ADOPTION = np.array([9.0, 9.0, 9.0, -0.1, -0.1, -0.3, 0.2, 0.6, 0.6, 0.5, 0.4])
@@ -27,19 +30,14 @@ def active_ratio(h: np.ndarray) -> np.ndarray:
     return sigmoid(0.2 + 1.8 * h)
 
 
-def _arrow_str(values: np.ndarray, codes: np.ndarray) -> pd.Series:
-    # Taking through Arrow is ~20x faster than building millions of Python strings.
-    return pa.array(values, type=pa.string()).take(pa.array(codes)).to_pandas()
-
-
 def _business_days(start: np.datetime64, stop: np.datetime64) -> np.ndarray:
     days = np.arange(start, stop, dtype="datetime64[D]")
     return days[np.is_busday(days)]
 
 
-def _month_rows(rng: np.random.Generator, world: World, slots: Slots, adopt_u: np.ndarray, t: int):
-    """Usage rows for window month t as (slot code, day, feature, count) arrays."""
-    acc = np.flatnonzero(world.active[:, t])
+def _month_rows(rng: np.random.Generator, world: World, slots: Slots, adopt_u: np.ndarray, t: int, lo: int, hi: int):
+    """Usage rows of accounts [lo, hi) for window month t as (account, slot code, day, feature, count) arrays."""
+    acc = lo + np.flatnonzero(world.active[lo:hi, t])
     h = world.health[acc, t]
     seats = world.seats[acc, t]
     rep = np.repeat(np.arange(len(acc)), seats)
@@ -63,7 +61,7 @@ def _month_rows(rng: np.random.Generator, world: World, slots: Slots, adopt_u: n
     a = rep[u[r]]
     feat = rng.choice(len(FEATURES), size=len(r), p=FEATURE_WEIGHT)
     # A feature the account has not adopted this month falls back to a core feature.
-    adopted = adopt_u[acc[a], feat] < sigmoid(ADOPTION[feat] + 1.6 * h[a])
+    adopted = adopt_u[acc[a] - lo, feat] < sigmoid(ADOPTION[feat] + 1.6 * h[a])
     feat = np.where(adopted, feat, CORE[rng.integers(0, len(CORE), len(r))])
     count = 1 + rng.poisson(np.exp(1.0 + 0.3 * h[a]))
     code_r, day_r = code[u[r]], day[r]
@@ -75,27 +73,41 @@ def _month_rows(rng: np.random.Generator, world: World, slots: Slots, adopt_u: n
             feat[first].astype(np.int8), count[first].astype(np.int32))
 
 
-def build_usage(rng: np.random.Generator, world: World, slots: Slots, account_ids: np.ndarray,
-                exclude: int | None = None) -> pd.DataFrame:
-    """usage_events frame: account_id, user_id, event_date, feature, event_count.
+def usage_chunks(rng_for: Callable[[int], np.random.Generator], world: World, slots: Slots,
+                 account_ids: np.ndarray, exclude: int | None = None) -> Iterator[pa.Table]:
+    """usage_events as Arrow tables, one per ACCOUNTS_PER_CHUNK accounts (contract columns and order).
 
-    exclude: an account index whose rows are left out (the written story replaces them; dropping
-    numbers here is far cheaper than filtering millions of strings afterwards).
+    rng_for(chunk number) gives each chunk its own random stream, so the rows depend on the seed and the
+    chunk size only, never on memory. exclude: an account index whose rows are left out (the written story
+    replaces them). Ids are dictionary-encoded per chunk: no string array ever outgrows Arrow's 2 GB.
     """
-    adopt_u = rng.random((world.active.shape[0], len(FEATURES)))  # persistent per-account adoption draw
-    parts = [_month_rows(rng, world, slots, adopt_u, t) for t in range(world.n_months)]
-    if exclude is not None:
-        parts = [tuple(col[p[0] != exclude] for col in p) for p in parts]
-    columns = {}
-    for i, (name, values) in enumerate((("account_id", account_ids), ("user_id", slots.user_ids),
-                                        ("event_date", None), ("feature", FEATURES), ("event_count", None))):
-        col = np.concatenate([p[i] for p in parts])
-        if values is not None:
-            columns[name] = _arrow_str(values, col)
-        elif name == "event_date":
-            columns[name] = pd.to_datetime(col.astype("datetime64[s]"))
-        else:
-            columns[name] = col.astype(np.int64)
-        del col
-    del parts
-    return pd.DataFrame(columns, copy=False)
+    n = world.active.shape[0]
+    for k, lo in enumerate(range(0, n, ACCOUNTS_PER_CHUNK)):
+        hi = min(n, lo + ACCOUNTS_PER_CHUNK)
+        rng = rng_for(k)
+        adopt_u = rng.random((hi - lo, len(FEATURES)))  # persistent per-account adoption draw
+        parts = [_month_rows(rng, world, slots, adopt_u, t, lo, hi) for t in range(world.n_months)]
+        acc, code, day, feat, count = (np.concatenate([p[i] for p in parts]) for i in range(5))
+        del parts
+        if exclude is not None and lo <= exclude < hi:
+            keep = acc != exclude
+            acc, code, day, feat, count = acc[keep], code[keep], day[keep], feat[keep], count[keep]
+        codes, code_idx = np.unique(code, return_inverse=True)
+        yield pa.table({
+            "account_id": pa.DictionaryArray.from_arrays(pa.array(acc - lo, pa.int32()), pa.array(account_ids[lo:hi], pa.string())),
+            "user_id": pa.DictionaryArray.from_arrays(pa.array(code_idx.astype(np.int32)),
+                                                      pa.array(user_ids(account_ids, slots.offset, codes), pa.string())),
+            "event_date": pa.array(day.astype("datetime64[s]")),
+            "feature": pa.DictionaryArray.from_arrays(pa.array(feat.astype(np.int32)), pa.array(FEATURES, pa.string())),
+            "event_count": pa.array(count.astype(np.int64)),
+        })
+
+
+def decoded(table: pa.Table) -> pd.DataFrame:
+    """A usage chunk as a pandas frame with plain string columns (for the in-memory demo)."""
+    cols = {name: (col.dictionary_decode() if pa.types.is_dictionary(col.type) else col)
+            for name, col in zip(table.column_names, (c.combine_chunks() for c in table.columns))}
+    frame = pa.table(cols).to_pandas()
+    for name in ("account_id", "user_id", "feature"):
+        frame[name] = frame[name].astype("str")
+    return frame

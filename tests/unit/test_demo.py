@@ -311,3 +311,37 @@ def test_question_tickets_are_noise_while_urgent_tickets_signal(medium):
     q_ratio = (before["q"] / before["seats"]).mean() / (stay["q"] / stay["seats"]).mean()
     u_ratio = (before["u"] / before["seats"]).mean() / (stay["u"] / stay["seats"]).mean()
     assert 0.6 < q_ratio < 1.5 and u_ratio > 1.5
+
+
+def test_the_demo_command_never_replaces_an_existing_file_without_force(tmp_path, capsys):
+    from chs_core.cli import main
+
+    out = tmp_path / "mine.duckdb"
+    out.write_bytes(b"a user's own database")
+    assert main(["demo", "--out", str(out), "--accounts", "40"]) == 2
+    assert "--force" in capsys.readouterr().err and out.read_bytes() == b"a user's own database"
+    assert main(["demo", "--out", str(tmp_path), "--accounts", "40"]) == 2  # a folder: message, no traceback
+    assert "is a folder" in capsys.readouterr().err
+    assert main(["demo", "--out", str(out), "--accounts", "40", "--force"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.duckdb"]  # nothing else written beside it
+    con = duckdb.connect(str(out), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM accounts").fetchone()[0] == 40
+    finally:
+        con.close()
+
+
+def test_usage_is_drawn_in_chunks_of_accounts_each_with_its_own_stream(monkeypatch):
+    """Chunks bound memory; each chunk has its own stream, so rows depend on the chunk size only, and the
+    chunked frame has the contract's plain string columns, every account within its own chunk."""
+    from chs_core.demo import usage
+
+    one = generate_demo(**SMALL)["usage_events"]
+    monkeypatch.setattr(usage, "ACCOUNTS_PER_CHUNK", 50)  # 150 accounts: three chunks
+    three = generate_demo(**SMALL)["usage_events"]
+    assert three["user_id"].dtype == "str" and three["account_id"].dtype == "str"
+    assert not three.duplicated(["user_id", "event_date", "feature"]).any()
+    assert (three["user_id"].str.slice(0, 9) == three["account_id"]).all()
+    # Other streams per chunk: different draws, but the same accounts use the product, in similar volume.
+    assert set(one["account_id"]) == set(three["account_id"])
+    assert 0.9 < len(three) / len(one) < 1.1
