@@ -26,13 +26,21 @@ def heatmap_figure(values: pd.DataFrame, sizes: pd.Series, observed: pd.DataFram
     # Numbers in the cells only while they fit; hovering a cell always shows its value and count.
     text = np.where(np.isnan(z) | (z.shape[1] > MAX_TEXT_COLUMNS), "", np.char.mod("%.0f%%", np.nan_to_num(z) * 100))
     labels = row_labels(sizes)
-    custom = np.dstack([observed.to_numpy(), np.repeat(np.array(labels)[:, None], z.shape[1], axis=1)])
+    x = [str(k) for k in values.columns]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[str(k) for k in values.columns], y=labels, text=text, texttemplate="%{text}",
-        textfont=dict(size=10), colorscale=SCALE, zmin=low, zmax=high, xgap=1, ygap=1, hoverongaps=False,
-        customdata=custom, colorbar=dict(tickformat=".0%", thickness=10, len=0.8),
-        hovertemplate="%{customdata[1]}<br>month %{x} since start: %{z:.1%}<br>%{customdata[0]} accounts in the "
-                      "cell<extra></extra>"))
+        z=z, x=x, y=labels, text=text, texttemplate="%{text}", textfont=dict(size=10), colorscale=SCALE,
+        zmin=low, zmax=high, xgap=1, ygap=1, hoverinfo="skip", colorbar=dict(tickformat=".0%", thickness=10, len=0.8)))
+    # Streamlit cannot select heatmap cells (streamlit#8760), so an invisible marker on each filled cell carries
+    # the hover text and the click.
+    rows, cols = np.nonzero(~np.isnan(z))
+    counts = observed.to_numpy()
+    fig.add_trace(go.Scatter(
+        x=[x[c] for c in cols], y=[labels[r] for r in rows], mode="markers", showlegend=False,
+        marker=dict(symbol="square", size=max(6, min(22, 520 // max(1, len(x)))), opacity=0),
+        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
+        customdata=np.column_stack([z[rows, cols], counts[rows, cols]]) if len(rows) else None,
+        hovertemplate="%{y}<br>month %{x} since start: %{customdata[0]:.1%}<br>%{customdata[1]:,.0f} accounts in "
+                      "the cell<extra></extra>"))
     height = max(280, 90 + 28 * len(labels))
     fig.update_layout(title=dict(text=title, x=0, font=dict(size=15)), height=height, font=FONT,
                       margin=dict(l=10, r=10, t=50, b=40), plot_bgcolor="white", paper_bgcolor="white")

@@ -20,21 +20,22 @@ def _layout(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
     return fig
 
 
-def days_to_touch_figure(flags: pd.DataFrame, target_days: int, max_days: int = 90) -> go.Figure:
-    """Histogram of days from flag to first touch (weekly bins), in time green, later red; the target marked."""
+def days_to_touch_figure(flags: pd.DataFrame, target_days: int, max_days: int = 91) -> go.Figure:
+    """Histogram of days from flag to first touch in weeks (1-7, 8-14, ...), the rest in one last bar;
+    bars within the target green, later red; the target marked."""
     days = pd.to_numeric(flags["days_to_touch"], errors="coerce").dropna()
-    days = days.clip(upper=max_days)
-    edges = np.arange(0, max_days + 8, 7)
+    weeks = max(1, max_days // 7)
+    edges = np.array([0.5 + 7 * i for i in range(weeks + 1)] + [np.inf])  # half-day edges: day 7 ends week 1
     counts, _ = np.histogram(days, bins=edges)
-    centres = (edges[:-1] + edges[1:]) / 2
-    colours = [GAIN if hi <= target_days else LOSS for hi in edges[1:]]
-    labels = [f"{lo + 1}-{hi} days" if hi <= max_days else f"over {max_days} days" for lo, hi in zip(edges[:-1], edges[1:])]
+    centres = [7 * i + 4 for i in range(weeks + 1)]
+    colours = [GAIN if 7 * i + 7 <= target_days else LOSS for i in range(weeks + 1)]
+    labels = [f"{7 * i + 1}-{7 * i + 7} days" for i in range(weeks)] + [f"over {7 * weeks} days"]
     fig = go.Figure(go.Bar(x=centres, y=counts, width=6.6, marker_color=colours, customdata=labels,
                            hovertemplate="%{customdata}: %{y} flags<extra></extra>"))
-    fig.add_vline(x=target_days, line=dict(color=GREY, dash="dash", width=1.5))
-    fig.add_annotation(x=target_days, y=1, yref="paper", text=f"target {target_days} days", showarrow=False,
+    fig.add_vline(x=target_days + 0.5, line=dict(color=GREY, dash="dash", width=1.5))
+    fig.add_annotation(x=target_days + 0.5, y=1, yref="paper", text=f"target {target_days} days", showarrow=False,
                        xanchor="left", yanchor="top", font=dict(size=11, color=GREY))
-    fig.update_xaxes(title="days from flag to first CSM touch", range=[0, max_days + 7])
+    fig.update_xaxes(title="days from flag to first CSM touch", range=[0, 7 * weeks + 8])
     fig.update_yaxes(title="flags")
     return _layout(fig, "How long until a CSM touched a flagged account")
 
@@ -53,6 +54,7 @@ def outcome_figure(groups: Sequence[OutcomeGroup], target: float) -> go.Figure:
         text=[f"{s:.0%}" for s in share], textposition="inside", insidetextanchor="start",
         hovertemplate="%{x}: %{y:.1%} saved<extra></extra>"))
     fig.add_hline(y=target, line=dict(color=LOSS, dash="dash", width=1.5),
-                  annotation_text=f"target > {target:.0%}", annotation_position="top left")
+                  annotation_text=f"target > {target:.0%}", annotation_position="bottom right",
+                  annotation_font=dict(size=11, color=LOSS), annotation_bgcolor="white")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05], title="not churned or contracted")
     return _layout(fig, "Saved at the horizon, by response (95% Wilson interval)")
