@@ -58,7 +58,8 @@ _STREAMS = {"world": 1, "accounts": 2, "people": 3, "usage": 4, "tickets": 5, "n
 
 COLUMNS = {t.name: [c.name for c in t.columns] for t in TABLES}
 TYPES = {t.name: {c.name: c.type for c in t.columns} for t in TABLES}
-WRITE_MEMORY = "1GB"  # DuckDB's share while writing; the rest of the 4 GB budget is the world and one table
+WRITE_MEMORY = "512MB"  # DuckDB's share while writing; the rest of the 4 GB budget is the world and one table
+TABLE_CHUNK = 25_000  # accounts per piece of tickets, CSM activities and invoices (one piece up to that size)
 
 
 def _rng(seed: int, stream: str, chunk: int | None = None) -> np.random.Generator:
@@ -119,9 +120,21 @@ def demo_tables(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date =
     story = story_for(end_month.replace(day=1), pd.Timestamp(world.month_starts[0]).date()) \
         if has_story(n_accounts, n_months) else None
 
-    def finish(name: str, frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    def finish(name: str, frame: pd.DataFrame, lo: int = 0, hi: int = n_accounts) -> tuple[str, pd.DataFrame]:
         assert list(frame.columns) == COLUMNS[name], name  # each builder emits the contract columns in order
-        return name, frame if story is None else apply_story(name, frame, story)
+        mine = story is not None and lo <= STORY_INDEX < hi
+        return name, apply_story(name, frame, story) if mine else frame
+
+    def chunked(name: str, stream: str, build) -> Iterator[tuple[str, pd.DataFrame]]:
+        """A table built per TABLE_CHUNK accounts (one chunk, the default stream, for books up to that size)."""
+        starts = range(0, n_accounts, TABLE_CHUNK)
+        first_id = 1
+        for k, lo in enumerate(starts):
+            hi = min(n_accounts, lo + TABLE_CHUNK)
+            rng = _rng(seed, stream) if len(starts) == 1 else _rng(seed, stream, k)
+            frame = build(rng, world.accounts(lo, hi), account_ids[lo:hi], first_id)
+            first_id += len(frame)
+            yield finish(name, frame, lo, hi)
 
     yield finish("accounts", _accounts(_rng(seed, "accounts"), world, account_ids))
     yield finish("arr_monthly", _arr_monthly(world, account_ids))
@@ -130,12 +143,12 @@ def demo_tables(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date =
         yield "usage_events", chunk
     if story is not None:
         yield "usage_events", story["usage_events"]
-    yield finish("tickets", build_tickets(_rng(seed, "tickets"), world, account_ids))
+    yield from chunked("tickets", "tickets", build_tickets)
     yield finish("nps_responses", build_nps(_rng(seed, "nps"), world, account_ids, contacts, slots.contact_start_t))
     yield finish("contacts", contacts)
     del contacts
-    yield finish("csm_activities", build_activities(_rng(seed, "activities"), world, account_ids))
-    yield finish("invoices", build_invoices(_rng(seed, "invoices"), world, account_ids))
+    yield from chunked("csm_activities", "activities", lambda rng, w, ids, _: build_activities(rng, w, ids))
+    yield from chunked("invoices", "invoices", build_invoices)
 
 
 def generate_demo(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DEMO_END_MONTH,
@@ -144,9 +157,8 @@ def generate_demo(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date
     pieces: dict[str, list[pd.DataFrame]] = {t.name: [] for t in TABLES}
     for name, piece in demo_tables(seed, n_accounts, end_month, n_months):
         pieces[name].append(decoded(piece) if isinstance(piece, pa.Table) else piece)
-    usage = pieces["usage_events"]
-    dtypes = usage[0].dtypes.to_dict()
-    frames = {name: parts[0] if len(parts) == 1 else pd.concat([p.astype(dtypes) for p in parts], ignore_index=True)
+    frames = {name: parts[0] if len(parts) == 1 else
+              pd.concat([p.astype(parts[0].dtypes.to_dict()) for p in parts], ignore_index=True)
               for name, parts in pieces.items()}
     return {t.name: frames[t.name] for t in TABLES}
 

@@ -9,7 +9,7 @@ from chs_core.demo.draws import live_months, month_time, sigmoid
 from chs_core.demo.world import World
 
 
-def build_tickets(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> pd.DataFrame:
+def build_tickets(rng: np.random.Generator, world: World, account_ids: np.ndarray, first_id: int = 1) -> pd.DataFrame:
     """tickets frame: ticket_id, account_id, opened_at, resolved_at, priority, escalated, csat."""
     acc, t = live_months(world)
     h = world.health[acc, t]
@@ -36,7 +36,7 @@ def build_tickets(rng: np.random.Generator, world: World, account_ids: np.ndarra
     csat = np.where((rng.random(len(acc)) < 0.3) | np.isnat(resolved), np.nan, csat)  # many skip the survey
     order = np.argsort(opened, kind="stable")
     return pd.DataFrame({
-        "ticket_id": [f"T{i:07d}" for i in range(1, len(acc) + 1)],
+        "ticket_id": [f"T{i:07d}" for i in range(first_id, first_id + len(acc))],
         "account_id": account_ids[acc[order]],
         "opened_at": pd.to_datetime(opened[order]),
         "resolved_at": pd.to_datetime(resolved[order]),
@@ -83,7 +83,7 @@ def build_nps(rng: np.random.Generator, world: World, account_ids: np.ndarray, c
     })
 
 
-def build_invoices(rng: np.random.Generator, world: World, account_ids: np.ndarray) -> pd.DataFrame:
+def build_invoices(rng: np.random.Generator, world: World, account_ids: np.ndarray, first_id: int = 1) -> pd.DataFrame:
     """invoices frame: invoice_id, account_id, due_date, paid_date, amount (due dates within the window)."""
     n, T = world.active.shape
     # Monthly plans pay monthly; a fifth of Mid-Market annual contracts are billed monthly too.
@@ -112,7 +112,7 @@ def build_invoices(rng: np.random.Generator, world: World, account_ids: np.ndarr
     acc, due, paid, amount = acc[keep], due[keep], paid[keep], amount[keep]
     order = np.lexsort((acc, due))
     return pd.DataFrame({
-        "invoice_id": [f"INV{i:07d}" for i in range(1, len(acc) + 1)],
+        "invoice_id": [f"INV{i:07d}" for i in range(first_id, first_id + len(acc))],
         "account_id": account_ids[acc[order]],
         "due_date": pd.to_datetime(due[order]),
         "paid_date": pd.to_datetime(paid[order]),

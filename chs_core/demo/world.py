@@ -6,7 +6,7 @@ same latent health that moves the signals, never by the signals themselves.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 import numpy as np
@@ -66,6 +66,11 @@ class World:
     @property
     def n_months(self) -> int:
         return self.active.shape[1]
+
+    def accounts(self, lo: int, hi: int) -> World:
+        """The same world restricted to accounts [lo, hi) (tables too big to build whole go in chunks)."""
+        cut = {f.name: getattr(self, f.name)[lo:hi] for f in fields(self) if f.name not in ("month_starts", "shocks")}
+        return replace(self, shocks={k: v[lo:hi] for k, v in self.shocks.items()}, **cut)
 
     @property
     def end_date(self) -> np.datetime64:

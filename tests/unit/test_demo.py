@@ -345,3 +345,17 @@ def test_usage_is_drawn_in_chunks_of_accounts_each_with_its_own_stream(monkeypat
     # Other streams per chunk: different draws, but the same accounts use the product, in similar volume.
     assert set(one["account_id"]) == set(three["account_id"])
     assert 0.9 < len(three) / len(one) < 1.1
+
+
+def test_big_books_build_tickets_activities_and_invoices_per_chunk_of_accounts(monkeypatch, small):
+    from chs_core.demo import build
+
+    monkeypatch.setattr(build, "TABLE_CHUNK", 40)  # 150 accounts: four chunks with their own streams
+    four = generate_demo(**SMALL)
+    for name, key in (("tickets", "ticket_id"), ("invoices", "invoice_id")):
+        assert four[name][key].is_unique and len(four[name]) > 0.8 * len(small[name])  # ids run on across chunks
+    for name in ("tickets", "csm_activities", "invoices"):
+        assert list(four[name].dtypes) == list(small[name].dtypes)
+        assert set(four[name]["account_id"]) <= set(small["accounts"]["account_id"])
+    story = four["csm_activities"]["account_id"] == STORY_ACCOUNT  # the story lands once, in its own chunk
+    assert story.sum() == (small["csm_activities"]["account_id"] == STORY_ACCOUNT).sum()
