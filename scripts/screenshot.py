@@ -14,7 +14,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {"executive": "", "data_quality": "data_quality", "cohorts": "cohorts", "loop": "loop",
-         "at_risk": "at_risk", "account": "account"}
+         "at_risk": "at_risk", "account": "account", "tuning": "tuning"}
 
 
 def wait_until_idle(page, timeout_ms: int = 120_000) -> None:

@@ -27,6 +27,7 @@ class Labels:
     horizon_months: int
     rows: np.ndarray  # int positions in the history frame
     account_id: np.ndarray  # str
+    account_code: np.ndarray  # int per account (fast grouping)
     as_of: np.ndarray  # datetime64[ns]
     arr: np.ndarray  # ARR in the as-of month
     churned: np.ndarray  # bool
@@ -98,6 +99,7 @@ def label_history(history: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset, ho
         horizon_months=horizon_months,
         rows=rows,
         account_id=history["account_id"].astype(str).to_numpy()[rows],
+        account_code=pd.factorize(history["account_id"].astype(str).to_numpy()[rows])[0],
         as_of=as_of[rows],
         arr=now,
         churned=churned,
@@ -125,5 +127,6 @@ def _month_end_of_index(first: pd.Timestamp, index: np.ndarray) -> np.ndarray:
 
 def _empty(horizon_months: int, history: pd.DataFrame) -> Labels:
     z = np.zeros(0)
-    return Labels(horizon_months, z.astype(int), z.astype(str), z.astype("datetime64[ns]"), z, z.astype(bool),
+    return Labels(horizon_months, z.astype(int), z.astype(str), z.astype(int), z.astype("datetime64[ns]"), z,
+                  z.astype(bool),
                   z.astype(bool), z, z, z, np.zeros(0, dtype=object) if "segment" in history.columns else None)

@@ -16,7 +16,7 @@ import pandas as pd
 from chs_core.metrics.catalog import SIGNAL_NAMES
 from chs_core.model import Model
 from chs_core.outcomes.labels import Labels, label_history
-from chs_core.outcomes.quality import Quality, TierRate, quality_of, tier_rates
+from chs_core.outcomes.quality import Quality, TierRate, quality_of
 from chs_core.scoring.score import assign_tiers, score_arrays
 from chs_core.sources import Dataset
 
@@ -97,20 +97,28 @@ def figures(h: History, r: Rescored, samples: int = 0) -> Figures:
     scored = ~np.isnan(r.score[m])
     lab = h.labels
     rows = lab.rows
-    score, at_risk, tier = r.score[rows], r.at_risk[rows], np.asarray(r.tier_names, dtype=object)[r.tier[rows]]
+    score, at_risk, tier = r.score[rows], r.at_risk[rows], r.tier[rows]
+    acc = lab.account_code  # ints: grouping by account stays fast
     window = None
     if lab.has_renewal_date:
         w = lab.in_renewal_window
-        window = quality_of(score[w], at_risk[w], lab.churned[w], lab.account_id[w], samples)
+        window = quality_of(score[w], at_risk[w], lab.churned[w], acc[w], samples)
+    n_rows = np.bincount(tier, minlength=k)
+    positives = np.bincount(tier, weights=lab.churned, minlength=k)
+    tier_arr = np.bincount(tier, weights=lab.arr, minlength=k)
+    lost = np.bincount(tier, weights=np.where(lab.churned, lab.lost_arr, 0.0), minlength=k)
+    rates = tuple(TierRate(name, int(n_rows[i]), int(positives[i]), float(positives[i] / n_rows[i]) if n_rows[i]
+                           else None, float(tier_arr[i]), float(lost[i]))
+                  for i, name in enumerate(r.tier_names) if i < k - 1 or n_rows[i])
     return Figures(
         tier_accounts=tuple(np.bincount(codes, minlength=k).tolist()),
         tier_arr=tuple(np.bincount(codes, weights=arr, minlength=k).tolist()),
         mean_score=float(r.score[m][scored].mean()) if scored.any() else None,
         at_risk_accounts=int(r.at_risk[m].sum()), at_risk_arr=float(arr[r.at_risk[m]].sum()),
         total_arr=float(arr[scored].sum()),
-        churn=quality_of(score, at_risk, lab.churned, lab.account_id, samples),
+        churn=quality_of(score, at_risk, lab.churned, acc, samples),
         renewal_window=window,
-        tiers=tuple(tier_rates(tier, lab.churned, lab.arr, lab.lost_arr, r.tier_names[:-1])),
+        tiers=rates,
     )
 
 

@@ -67,11 +67,14 @@ def chromium() -> Path:
 
 
 @contextlib.contextmanager
-def _streamlit_server(data: Path, log: Path):
-    """`streamlit run app.py` on a free port with CHS_DATA set; yields its URL and always terminates it."""
+def _streamlit_server(data: Path, log: Path, model: Path | None = None):
+    """`streamlit run app.py` on a free port with CHS_DATA (and CHS_MODEL when given) set; yields its URL and
+    always terminates it."""
     port = _free_port()
     env = {**os.environ, "CHS_DATA": str(data), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     env.pop("CHS_MODEL", None)
+    if model is not None:
+        env["CHS_MODEL"] = str(model)
     with open(log, "w+") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
