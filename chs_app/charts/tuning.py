@@ -40,10 +40,12 @@ def migration_figure(matrix: pd.DataFrame, unit: str) -> go.Figure:
         z=moves, x=keep, y=keep, colorscale=[[0, "#f8fafc"], [0.001, "#dbeafe"], [1, "#1d4ed8"]], zmin=0,
         zmax=max(float(moves.max()), 1.0), showscale=False, customdata=z,
         hovertemplate="published %{y} → draft %{x}: %{customdata:,.0f}<extra></extra>", xgap=2, ygap=2))
+    top = max(float(moves.max()), 1.0)
     for i, row in enumerate(text):
         for j, label in enumerate(row):
-            if label:
-                fig.add_annotation(x=j, y=i, text=label, showarrow=False, font=dict(size=12))
+            if label:  # white on the darker cells, so every count stays readable
+                fig.add_annotation(x=j, y=i, text=label, showarrow=False,
+                                   font=dict(size=12, color="white" if moves[i, j] > 0.5 * top else "#0f172a"))
     fig.update_yaxes(autorange="reversed", title="Published tier")
     fig.update_xaxes(title="Draft tier")
     what = "ARR" if unit == "arr" else "accounts"
