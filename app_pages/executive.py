@@ -39,7 +39,9 @@ scores_now = data.scores_now(view)
 missing = sections.missing_tables(source)
 no_scores = data.no_scores_reason(view, missing)
 
-sections.kpi_cards(summary)
+sections.kpi_cards(summary, lambda where: executive_health.queue_link(
+    "Open in the queue", {"tier": executive_health.at_risk_tiers(model), "as_of": as_of.isoformat()},
+    container=where))
 sections.definitions(summary.retention)
 st.divider()
 executive_bridge.bridge(data.bridge_health(view), source.accounts, summary.retention, view.period_key)

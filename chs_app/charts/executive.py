@@ -62,7 +62,7 @@ def bridge_figure(kpis: RetentionKpis, start_label: str = "Start ARR", end_label
     top = max([b + h for b, h in zip(bases, heights)] + [1.0])
     fig.update_yaxes(tickprefix="$", tickformat="~s", range=[0, top * 1.12], rangemode="tozero")
     fig.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
-    fig.update_xaxes(tickangle=0, fixedrange=True)
+    fig.update_xaxes(fixedrange=True)  # labels turn when a phone is too narrow for them side by side
     return layout(fig, height=380)
 
 
@@ -79,6 +79,7 @@ def score_distribution_figure(scores: pd.Series, tiers: Sequence[tuple[str, floa
     for (name, low, colour), high in zip(ordered, bounds):
         in_tier = valid[(valid >= low) & (valid < high)]
         fig.add_trace(go.Histogram(x=in_tier, name=f"{name} ({count(len(in_tier))})", marker_color=colour,
+                                   customdata=[name] * len(in_tier),
                                    xbins=dict(start=0, end=100 + bin_size, size=bin_size),
                                    hovertemplate="score %{x}: %{y:,} accounts<extra>" + name + "</extra>"))
     fig.update_layout(barmode="stack", bargap=0.05)
@@ -96,7 +97,7 @@ def tier_outcomes_figure(outcomes: pd.DataFrame, colours: dict[str, str], base_r
     `outcomes`: one row per tier with `tier`, `account_loss_share`, `arr_loss_share`, `accounts`, `lift`.
     """
     lift = outcomes["lift"] if "lift" in outcomes else pd.Series([float("nan")] * len(outcomes))
-    texts = [pct(v) + ("" if pd.isna(x) else f" · {x:.1f}×") for v, x in zip(outcomes["account_loss_share"], lift)]
+    texts = [pct(v) + ("" if pd.isna(x) else f"<br>{x:.1f}×") for v, x in zip(outcomes["account_loss_share"], lift)]
     fig = go.Figure(go.Bar(
         x=outcomes["tier"], y=outcomes["account_loss_share"], marker_color=[colours.get(t, GREY) for t in outcomes["tier"]],
         text=texts, textposition="outside", cliponaxis=False,

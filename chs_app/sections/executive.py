@@ -24,6 +24,7 @@ PHONE_CARDS_CSS = """<style>
   [class*="st-key-kpi_cards"] [data-testid="stColumn"] { min-width: calc(50% - 0.25rem) !important;
                                                          flex: 1 1 calc(50% - 0.25rem) !important; }
   [class*="st-key-kpi_cards"] [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
+  [class*="st-key-kpi_cards"] [data-testid="stMetricLabel"] p { font-size: 0.8rem !important; white-space: normal !important; }
 }
 </style>"""
 OPTIONAL_TABLES = ("usage_events", "tickets", "nps_responses", "contacts", "csm_activities", "invoices")
@@ -66,13 +67,16 @@ def _delta(now: float | None, before: float | None, kind: str) -> str | None:
     return f"{now - before:+.1f}"
 
 
-def card(label: str, value: str, delta: str | None, help_text: str, caption: str, inverse: bool = False) -> None:
+def card(label: str, value: str, delta: str | None, help_text: str, caption: str, inverse: bool = False,
+         link=None) -> None:
     unchanged = delta is not None and delta.lstrip("+-±$").replace("pp", "").strip() in ("0", "0.0", "0.00")
     with st.container(border=True):
         # No change is neither good nor bad: grey, no arrow (not a green "up" for +0.0).
         st.metric(label, value, delta, delta_color="off" if unchanged else ("inverse" if inverse else "normal"),
                   delta_arrow="off" if unchanged else "auto", help=help_text)
         st.caption(caption)
+        if link is not None:
+            link(st)
 
 
 def _health_field(name: str, health: HealthKpis | None) -> float | None:
@@ -86,7 +90,8 @@ def _small_note(r: RetentionKpis) -> str:
     return f" · :orange[small sample: {count(r.cohort_accounts, 'account')}]" if small_sample(r.cohort_accounts) else ""
 
 
-def kpi_cards(summary: ExecutiveSummary) -> None:
+def kpi_cards(summary: ExecutiveSummary, at_risk_link=None) -> None:
+    """The eight KPI cards; at_risk_link(container) draws the link from the at-risk card to the work queue."""
     r, rp = summary.retention, summary.retention_previous
     h, hp = summary.health, summary.health_previous
     kind = summary.period.kind
@@ -115,7 +120,7 @@ def kpi_cards(summary: ExecutiveSummary) -> None:
     with row[2]:
         card("At-risk ARR", money(get("at_risk_arr", h)), _delta(get("at_risk_arr", h), get("at_risk_arr", hp), "money"),
               DEFINITIONS["at_risk_arr"], f"{count(get('at_risk_accounts', h) or 0, 'account')} below the cut-off",
-              inverse=True)
+              inverse=True, link=at_risk_link if get("at_risk_accounts", h) else None)
     with row[3]:
         card("At-risk share of ARR", pct(get("at_risk_share", h)),
               _delta(get("at_risk_share", h), get("at_risk_share", hp), "pct"), DEFINITIONS["at_risk_arr"],

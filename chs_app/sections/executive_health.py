@@ -19,11 +19,30 @@ from chs_core.settings import REPO_ROOT
 QUEUE_PAGE = "app_pages/at_risk.py"
 
 
-def queue_link(label: str, params: dict[str, str], key: str) -> None:
-    """A link to the at-risk work queue with its filters, once that page exists (it lands separately)."""
-    if (REPO_ROOT / QUEUE_PAGE).exists():
-        # st.page_link takes no key (Streamlit 1.67); `key` stays in the signature for the callers.
-        st.page_link(QUEUE_PAGE, label=label, query_params=params, icon=":material/checklist:")
+def queue_ready() -> bool:
+    return (REPO_ROOT / QUEUE_PAGE).exists()
+
+
+def queue_link(label: str, params: dict, container=st) -> None:
+    """A link to the at-risk work queue with its filters (the sidebar filters travel in the URL by themselves).
+
+    st.page_link takes no key: links are told apart by their label and parameters.
+    """
+    if queue_ready():
+        container.page_link(QUEUE_PAGE, label=label, query_params=params, icon=":material/checklist:")
+
+
+def at_risk_tiers(model: Model) -> list[str]:
+    """The tiers wholly below the at-risk cut-off (the accounts the at-risk card counts, by tier)."""
+    return [t.name for t in model.tiers if t.min_score < model.at_risk_below]
+
+
+def _open_clicked_tier(event, as_of: date) -> None:
+    """A click on a histogram bar opens the work queue on that bar's tier."""
+    points = (event or {}).get("selection", {}).get("points", []) if event is not None else []
+    tiers = [p.get("customdata") for p in points if p.get("customdata")]
+    if tiers and queue_ready():
+        st.switch_page(QUEUE_PAGE, query_params={"tier": tiers[0], "as_of": as_of.isoformat()})
 
 
 def _tier_table(h: HealthKpis) -> pd.DataFrame:
@@ -52,10 +71,13 @@ def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, 
     left, right = st.columns([1, 1], gap="large")
     with left:
         tiers = [(t.name, t.min_score, t.color) for t in model.tiers]
-        fig = figure("distribution", key, lambda: charts.score_distribution_figure(scores["health_score"], tiers,
-                                                                                  model.at_risk_below))
-        st.plotly_chart(fig,
-                        key="executive_distribution_chart", config={"displayModeBar": False})
+        fig = figure("distribution", key, lambda: charts.score_distribution_figure(
+            scores["health_score"], tiers, model.at_risk_below))
+        event = st.plotly_chart(fig, on_select="rerun" if queue_ready() else "ignore", selection_mode="points",
+                                key="executive_distribution_chart", config={"displayModeBar": False})
+        _open_clicked_tier(event if queue_ready() else None, summary.health_as_of)
+        if queue_ready():
+            st.caption("Click a bar, or a tier below, to open its accounts in the work queue.")
     with right:
         st.dataframe(_tier_table(h), hide_index=True, key="executive_tier_table")
         st.markdown("\n".join(f"- **{t.name}** ({t.min_score:g}+): {t.play}" for t in model.tiers))
@@ -64,10 +86,12 @@ def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, 
                     "are re-weighted, never counted as zero). " if coverage is not None else "")
                    + (f"{count(h.accounts_unscored, 'account')} ({money(h.unscored_arr)} ARR) had too little data to "
                       "score and are not counted in the averages." if h.accounts_unscored else ""))
-        for tier in model.tiers:
-            if h.tier_counts.get(tier.name) and tier.min_score < model.at_risk_below:
-                queue_link(f"Open the {count(h.tier_counts[tier.name], 'account')} in {tier.name} in the work queue",
-                           {"tier": tier.name}, key=f"executive_queue_{tier.name}")
+        shown = [t for t in model.tiers if h.tier_counts.get(t.name)]
+        if queue_ready() and shown:
+            st.markdown("**Open a tier in the work queue**")
+            for column, tier in zip(st.columns(len(shown)), shown):
+                queue_link(f"{tier.name} ({count(h.tier_counts[tier.name])})",
+                           {"tier": tier.name, "as_of": summary.health_as_of.isoformat()}, container=column)
     return True
 
 
@@ -89,7 +113,7 @@ def drop_alerts(fired: pd.DataFrame, model: Model, as_of: date) -> None:
         "tier": "Tier", "arr": st.column_config.NumberColumn("ARR", format=MONEY_COLUMN),
         "reason": st.column_config.TextColumn("Main reason", width="large",
                                                help="A flag that fired in the window, else the component that cost most")})
-    queue_link("Open these accounts in the work queue", {"alert": "1"}, key="executive_queue_alerts")
+    queue_link("Open these accounts in the work queue", {"alert": "1", "as_of": as_of.isoformat()})
 
 
 def _target_card(label: str, figure: float | None, target, part: str, help_text: str) -> None:

@@ -16,7 +16,9 @@ COMPONENT_WORDS = {"usage": "Product usage", "engagement": "Engagement", "growth
 
 
 def _flags(text) -> set[str]:
-    return {f.strip() for f in str(text or "").split(",") if f.strip()}
+    if not isinstance(text, str):  # no flags: empty, None or NaN (an account not scored at the window start)
+        return set()
+    return {f.strip() for f in text.split(",") if f.strip()}
 
 
 def drop_reasons(fired: pd.DataFrame, before: pd.DataFrame, model: Model) -> pd.Series:

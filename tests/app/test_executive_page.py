@@ -328,3 +328,25 @@ def test_a_quarter_shows_annualised_verdicts_and_none_for_the_expansion_rate(run
         assert "a year" in caption and "annualised" in caption, caption
     assert "no verdict for a quarter" in expansion and "[" not in expansion  # no coloured word at all
     assert "annualised" not in captions[4]  # average health is as of a date: judged as it is
+
+
+# ---------- links to the work queue ----------
+
+def test_the_at_risk_card_tiers_and_alerts_link_to_the_queue_filtered_accordingly(run_app, demo_db):
+    from urllib.parse import parse_qs
+
+    from chs_core.model import load_model
+    model = load_model(DEFAULT_MODEL_PATH)
+    below = [t.name for t in model.tiers if t.min_score < model.at_risk_below]  # At risk, Critical by default
+    at = run_app()
+    ok(at)
+    as_of = month_end(data_months(demo_db)[-1]).isoformat()
+    links = {link.proto.label: (link.proto.page, parse_qs(link.proto.query_string)) for link in at.get("page_link")}
+    assert links["Open in the queue"] == ("at_risk", {"tier": below, "as_of": [as_of]})
+    tier_links = {label: q for label, (page, q) in links.items() if "tier" in q and label != "Open in the queue"}
+    assert {q["tier"][0] for q in tier_links.values()} == set(model.tier_names())
+    tier_table = next(d.value for d in at.dataframe if {"Tier", "Accounts", "ARR share"} <= set(d.value.columns))
+    counts = dict(zip(tier_table["Tier"], tier_table["Accounts"]))
+    for label, q in tier_links.items():
+        assert label == f"{q['tier'][0]} ({counts[q['tier'][0]]})"  # the tier table's count is in the link
+    assert links["Open these accounts in the work queue"] == ("at_risk", {"alert": ["1"], "as_of": [as_of]})

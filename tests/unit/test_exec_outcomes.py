@@ -100,3 +100,6 @@ def test_drop_reason_names_a_new_flag_first_else_the_component_that_cost_most():
     assert reasons.iloc[0] == "Champion left (new flag)"
     # B: usage fell 60 points x its weight share; engagement fell 5 x its share: usage cost most.
     assert reasons.iloc[1] == f"Product usage 80 → 20 (−{60 * weights['usage'] / total:.0f} pts)"
+    # An account with no flags either side (NaN labels) never reads "nan (new flag)".
+    nan_flags = drop_reasons(fired.assign(flags=[float("nan")] * 2), before.assign(flags=[None, None]), model)
+    assert not any("nan" in r for r in nan_flags) and nan_flags.iloc[0].startswith("Product usage")
