@@ -1,6 +1,6 @@
 """Time the product on one data source and print a Markdown table (figures go to docs/benchmarks.md).
 
-Usage: python scripts/benchmark.py [--data data/demo.duckdb] [--repeat 3] [--only core apptest ...]
+Usage: python scripts/benchmark.py [--data data/demo.duckdb | --accounts N] [--repeat 3] [--only core apptest scale ...]
 Each section is a module in scripts/benchmarks/ with run(ctx) -> rows. Figures are the median of
 --repeat runs in seconds on a warm file cache; a "floor" is the same work done the plainest way, in the same run.
 """
@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO))
 
 from scripts.benchmarks.common import Context, Row  # noqa: E402
 
-SECTIONS = ("core", "apptest", "browser", "cohorts_loop", "tuning")  # add a module name here when you add a section
+SECTIONS = ("core", "apptest", "browser", "cohorts_loop", "tuning", "scale")  # add a module name here when you add a section
 
 
 def _table(rows: list[Row]) -> str:
@@ -29,12 +29,27 @@ def _table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _demo_of(accounts: int) -> Path:
+    """A demo database with `accounts` accounts under /tmp/chs-bench (built on first use; never in the repo)."""
+    path = Path("/tmp/chs-bench") / f"demo_{accounts}.duckdb"
+    if not path.exists():
+        from chs_core.demo.build import build_demo_database
+
+        print(f"Building {path} ({accounts:,} accounts)…", file=sys.stderr)
+        build_demo_database(path, n_accounts=accounts)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=REPO / "data" / "demo.duckdb")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=list(SECTIONS), choices=SECTIONS)
+    parser.add_argument("--accounts", type=int, default=None,
+                        help="build (once, under /tmp/chs-bench) and measure a demo with this many accounts")
     args = parser.parse_args()
+    if args.accounts:
+        args.data = _demo_of(args.accounts)
     ctx = Context(args.data, args.repeat)
     print(f"Data: {args.data}. Python {platform.python_version()}, {platform.machine()}, median of {args.repeat} runs.\n")
     for name in args.only:
