@@ -76,9 +76,10 @@ SETTINGS: tuple[Setting, ...] = (
             "time_zone converts it)."),
     Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
     Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
-    Setting("duckdb_memory_limit", "3GB",
-            "Most memory DuckDB may use per open data source (e.g. 3GB, 500MB); larger joins spill to the temp "
-            "folder instead of exhausting the machine."),
+    Setting("duckdb_memory_limit", "",
+            "Most memory DuckDB may use per open data source (e.g. 8GB, 500MB; empty: DuckDB's default, 80% of the "
+            "machine); what does not fit spills to the temp folder, though some steps stop with an out-of-memory "
+            "error when the cap is far too low for the data."),
     Setting("duckdb_temp_directory", "",
             "Folder where DuckDB spills what does not fit in duckdb_memory_limit (empty: chs-duckdb in the "
             "system temp folder)."),

@@ -28,8 +28,10 @@ def connect() -> duckdb.DuckDBPyConnection:
     as wall-clock time there before it is cut to a day or month.
     """
     temp = setting("duckdb_temp_directory") or str(Path(tempfile.gettempdir()) / "chs-duckdb")
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                                 "memory_limit": setting("duckdb_memory_limit"), "temp_directory": temp})
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False, "temp_directory": temp}
+    if setting("duckdb_memory_limit"):  # empty: DuckDB's own default (80% of the machine's memory)
+        config["memory_limit"] = setting("duckdb_memory_limit")
+    con = duckdb.connect(config=config)
     con.execute(sql.NO_PROGRESS_BAR)  # long queries never draw on the CLI's output
     zone = str(setting("data_time_zone"))
     if not con.execute(sql.TIME_ZONE_KNOWN, [zone]).fetchone()[0]:

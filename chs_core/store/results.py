@@ -44,9 +44,10 @@ class ResultsStore:
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.path), config={"autoinstall_known_extensions": False,
-                                                     "autoload_known_extensions": False,
-                                                     "memory_limit": setting("duckdb_memory_limit")})
+        config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        if setting("duckdb_memory_limit"):
+            config["memory_limit"] = setting("duckdb_memory_limit")
+        con = duckdb.connect(str(self.path), config=config)
         for statement in sql.SCHEMA:
             con.execute(statement)
         return con
