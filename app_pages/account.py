@@ -7,6 +7,7 @@ from chs_app import data, guards, state
 from chs_app.sections import account as sections
 from chs_core.pipeline import history_dates
 from chs_core.workspace import explain, explain_change
+from chs_core.workspace.evidence import events_between
 from chs_core.workspace.history import history_grid, score_history
 
 source = guards.source_or_stop()
@@ -66,6 +67,7 @@ sections.history(hist, model, since, as_of)
 controls = st.columns([1, 1, 3])
 controls[0].date_input("Compare from", key=state.ACCOUNT_SINCE, min_value=first, max_value=as_of - timedelta(days=1))
 controls[1].date_input("to (as of)", key=state.ACCOUNT_AS_OF, min_value=first, max_value=default_as_of)
-sections.change(explain_change(pair, model, account_id, since, as_of))
+evidence = data.account_evidence(ref, account_id, as_of, model.signals)
+sections.change(explain_change(pair, model, account_id, since, as_of), events_between(evidence, since, as_of))
 st.divider()
-sections.evidence(data.account_evidence(ref, account_id, as_of, model.signals), e)
+sections.evidence(evidence, e)

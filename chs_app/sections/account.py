@@ -130,7 +130,7 @@ def history(hist: pd.DataFrame, model: Model, since: date, as_of: date) -> None:
     st.caption(f"Daily over the last 8 weeks, weekly before. {note} Dotted lines: the two dates compared below.")
 
 
-def change(c: Change) -> None:
+def change(c: Change, events: pd.DataFrame) -> None:
     st.markdown(f"**What changed** from {c.from_date:%d %b %Y} to {c.to_date:%d %b %Y}")
     if c.note:
         st.info(c.note, icon=":material/info:")
@@ -139,10 +139,18 @@ def change(c: Change) -> None:
                 "to the change" + (", with the change of scoring rules as a term of its own." if
                                    (c.terms["kind"] == "model").any() else "."))
     shown = c.terms.assign(change=rounded_to_total(c.terms["change"].to_numpy()))
-    st.dataframe(shown[["label", "value_from", "value_to", "change"]], hide_index=True, key="account_change",
-                 column_config={"label": "What", "value_from": f"On {c.from_date:%d %b}",
-                                "value_to": f"On {c.to_date:%d %b}",
-                                "change": st.column_config.NumberColumn("Points", format="%+.1f")})
+    left, right = st.columns([3, 2], gap="large")
+    left.dataframe(shown[["label", "value_from", "value_to", "change"]], hide_index=True, key="account_change",
+                   column_config={"label": "What", "value_from": f"On {c.from_date:%d %b}",
+                                  "value_to": f"On {c.to_date:%d %b}",
+                                  "change": st.column_config.NumberColumn("Points", format="%+.1f")})
+    with right:
+        st.markdown("**What happened in between**")
+        if events.empty:
+            st.caption("No departure, urgent ticket, detractor answer, CSM activity or ARR change in these dates.")
+        else:
+            st.dataframe(events[["date", "what"]], hide_index=True, key="account_events",
+                         column_config={"what": st.column_config.TextColumn("Event", width="large")})
 
 
 def _absent(ev: Evidence, table: str) -> bool:

@@ -33,3 +33,40 @@ def account_evidence(ds: Dataset, account_id: str, as_of: date, signals: SignalS
         usage=ds.df(sql.USAGE_BY_WEEK, params), tickets=ds.df(sql.TICKETS, params), nps=ds.df(sql.NPS, params),
         contacts=ds.df(sql.CONTACTS, params), activities=ds.df(sql.ACTIVITIES, params | keywords),
         arr=ds.df(sql.ARR_BY_MONTH, params), invoices=ds.df(sql.INVOICES, params), supplied=ds.present)
+
+
+def events_between(ev: Evidence, start: date, end: date) -> pd.DataFrame:
+    """What happened in (start, end], newest first: departures, urgent or escalated tickets, detractor answers,
+    CSM activities (held trainings and meetings, missed ones, notes with a mention), ARR or seat changes.
+
+    The account page shows it beside the change in points, so a drop reads with its cause (the admin left).
+    """
+    rows: list[tuple[date, str, str]] = []
+
+    def within(d) -> bool:
+        return not pd.isna(d) and start < pd.Timestamp(d).date() <= end
+
+    for c in ev.contacts.itertuples():
+        if within(c.left_date):
+            who = "champion" if c.champion else c.role.replace("_", " ")
+            rows.append((pd.Timestamp(c.left_date).date(), "contact", f"{c.contact_name or 'A contact'} ({who}) left"))
+    for t in ev.tickets.itertuples():
+        if within(t.opened) and (t.priority in ("P0", "P1") or t.escalated):
+            rows.append((pd.Timestamp(t.opened).date(), "ticket",
+                         f"{t.priority} ticket{' escalated' if t.escalated else ''} ({t.status})"))
+    for n in ev.nps.itertuples():
+        if within(n.responded_at) and n.kind == "detractor":
+            rows.append((pd.Timestamp(n.responded_at).date(), "nps", f"NPS {n.score} from {n.respondent_role or 'a user'}"))
+    for a in ev.activities.itertuples():
+        mention = [w for w, hit in (("competitor", a.competitor), ("budget", a.budget)) if hit]
+        if within(a.activity_date) and (a.activity_type != "note" or mention):
+            what = f"{a.activity_type.replace('_', ' ')} {a.outcome}" + (f" (mentions {', '.join(mention)})"
+                                                                        if mention else "")
+            rows.append((pd.Timestamp(a.activity_date).date(), "activity", what))
+    arr = ev.arr.sort_values("month")
+    for prev, cur in zip(arr.itertuples(), arr.iloc[1:].itertuples()):
+        if within(cur.month) and (cur.arr != prev.arr or cur.seats != prev.seats):
+            rows.append((pd.Timestamp(cur.month).date(), "arr", f"ARR {prev.arr:,.0f} -> {cur.arr:,.0f}, seats "
+                                                                f"{prev.seats} -> {cur.seats}"))
+    out = pd.DataFrame(rows, columns=["date", "kind", "what"])
+    return out.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)

@@ -43,3 +43,17 @@ def run_app(monkeypatch, demo_db):
         return at.run()
     return run
 
+
+
+@pytest.fixture
+def open_page(monkeypatch, demo_db, page_paths):
+    """Open one page directly (not the default page first) on the demo DB, with query parameters as a link would."""
+    def run(page: str, **query: str | list[str]) -> AppTest:
+        monkeypatch.setenv("CHS_DATA", str(demo_db))
+        monkeypatch.delenv("CHS_MODEL", raising=False)
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.switch_page(page_paths[page])
+        return at.run()
+    return run

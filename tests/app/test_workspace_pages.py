@@ -18,7 +18,6 @@ from chs_core.outcomes.alerts import alert_dates, score_drops
 from chs_core.pipeline import check_source, score_dates
 from chs_core.settings import DEFAULT_MODEL
 from chs_core.sources import open_dataset
-from tests.app.conftest import APP, TIMEOUT
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +30,6 @@ def core(demo_db):
         frame = score_dates(ds, model, alert_dates(as_of, model.alert)).frame
     now = frame[pd.to_datetime(frame["as_of"]).dt.date == as_of]
     return {"as_of": as_of, "now": now, "drops": score_drops(frame, as_of, model.alert), "model": model}
-
-
-@pytest.fixture
-def open_page(monkeypatch, demo_db, page_paths):
-    def run(page: str, **query: str | list[str]) -> AppTest:
-        monkeypatch.setenv("CHS_DATA", str(demo_db))
-        monkeypatch.delenv("CHS_MODEL", raising=False)
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.switch_page(page_paths[page])
-        return at.run()
-    return run
 
 
 def _metric(at: AppTest, label: str) -> str:
