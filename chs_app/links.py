@@ -39,3 +39,21 @@ def with_account_links(frame: pd.DataFrame, as_of: date | None = None, column: s
 def account_link_column(label: str = "Account") -> st.column_config.LinkColumn:
     """Shows the account id as the link text; opens the account page."""
     return st.column_config.LinkColumn(label, display_text=r"account=([^&]+)", help="Open the account page")
+
+
+# Streamlit stacks columns one per row below 640 px; controls and figures in a container whose key starts with
+# "two_up" stay two per row on a phone instead.
+TWO_UP_CSS = """<style>
+@media (max-width: 640px) {
+  [class*="st-key-two_up"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
+  [class*="st-key-two_up"] [data-testid="stColumn"] { min-width: calc(50% - 0.25rem) !important;
+                                                     flex: 1 1 calc(50% - 0.25rem) !important; }
+  [class*="st-key-two_up"] [data-testid="stMetricValue"] { font-size: 1.5rem !important; }
+}
+</style>"""
+
+
+def two_up(key: str, n: int, spec=None):
+    """`n` columns that wrap two per row on a phone (see TWO_UP_CSS)."""
+    st.html(TWO_UP_CSS)
+    return st.container(key=f"two_up_{key}").columns(spec or n)

@@ -48,6 +48,7 @@ QUEUE_ALERT = "queue_alert"
 QUEUE_NEW = "queue_new"
 QUEUE_TABLE = "queue_table"
 QUEUE_FROM_URL = "queue_from_url"  # the query parameters already read into the controls
+QUEUE_LAST_PARAMS = "queue_last_params"  # the queue's filters, for the account page's link back
 
 # Account page controls.
 ACCOUNT_PICK = "account_pick"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from chs_app import links
+from chs_app import links, state
 from chs_app.charts import account as charts
 from chs_app.format import money, money_full, pct
 from chs_core.model import Model
@@ -20,7 +20,8 @@ SEVERITY_BADGE = {"critical": "red", "very_high": "orange", "high": "orange", "m
 
 def back_links() -> None:
     cols = st.columns([1, 1, 3])
-    cols[0].page_link(links.QUEUE_PAGE, label="At-risk accounts", icon=":material/arrow_back:")
+    back = {k: list(v) for k, v in st.session_state.get(state.QUEUE_LAST_PARAMS, {}).items()}
+    cols[0].page_link(links.QUEUE_PAGE, label="At-risk accounts", icon=":material/arrow_back:", query_params=back)
     cols[1].page_link("app_pages/executive.py", label="Executive overview", icon=":material/monitoring:")
 
 
@@ -50,7 +51,7 @@ def header(account: pd.Series, e: Explanation, metrics_row: pd.Series) -> None:
     st.title(str(account.get("account_name") or account["account_id"]))
     st.caption(f"`{account['account_id']}` · {account.get('segment') or '—'} · {account.get('region') or '—'} · "
                f"CSM {account.get('csm') or 'none'} · as of {e.as_of:%d %b %Y}")
-    cols = st.columns(4)
+    cols = links.two_up("account_header", 4)
     score = "—" if not e.scored else f"{e.score:.1f}"
     cols[0].metric("Health score", score, help=f"Tier {e.tier}; coverage {pct(e.coverage, 0)} of the model's weight "
                    "had data (missing metrics are re-weighted, never counted as zero).")

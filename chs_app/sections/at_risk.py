@@ -29,7 +29,8 @@ def read_url(model: Model, default_as_of: date) -> list[str]:
     """Set the controls from the query parameters when the URL changed (a link from another page); return what
     was ignored, in words."""
     sig = _signature()
-    if st.session_state.get(state.QUEUE_FROM_URL) == sig:
+    # Widget values are dropped when the user leaves the page: coming back, the URL sets them again.
+    if st.session_state.get(state.QUEUE_FROM_URL) == sig and state.QUEUE_SCOPE in st.session_state:
         return []
     qp, ignored = st.query_params, []
     valid_tiers = [*model.tier_names(), NO_DATA_TIER.name]
@@ -75,10 +76,11 @@ def write_url(f: QueueFilter) -> None:
         elif st.query_params.get_all(key) != (value if isinstance(value, list) else [str(value)]):
             st.query_params[key] = value
     st.session_state[state.QUEUE_FROM_URL] = _signature()
+    st.session_state[state.QUEUE_LAST_PARAMS] = {k: v for k, v in _signature() if v}  # the account page's way back
 
 
 def filters(model: Model, default_as_of: date, first_date: date) -> tuple[QueueFilter, date]:
-    top = st.columns([2, 3, 3, 2])
+    top = links.two_up("queue_filters", 4, [2, 3, 3, 2])
     as_of = top[0].date_input("As of", key=state.QUEUE_AS_OF, min_value=first_date, max_value=default_as_of,
                               help="Scores, changes and alerts as of this date (point in time).")
     scope = top[1].radio("Show", list(SCOPES), format_func=SCOPES.get, horizontal=True, key=state.QUEUE_SCOPE)
@@ -90,7 +92,7 @@ def filters(model: Model, default_as_of: date, first_date: date) -> tuple[QueueF
         choices.append(current)
     renewal = top[3].selectbox("Renewal", choices, key=state.QUEUE_RENEWAL,
                                format_func=lambda d: "Any time" if not d else f"Within {d} days")
-    row = st.columns([5, 2, 3])
+    row = links.two_up("queue_flags", 3, [5, 2, 3])
     labels = {f.name: f.label for f in model.flags}
     flags = row[0].multiselect("Flag fired", list(labels), format_func=labels.get, key=state.QUEUE_FLAGS,
                                placeholder="Any flag")
@@ -103,7 +105,7 @@ def filters(model: Model, default_as_of: date, first_date: date) -> tuple[QueueF
 
 def totals_row(shown: pd.DataFrame, everyone: pd.DataFrame) -> None:
     accounts, arr = totals(shown)
-    cols = st.columns(4)
+    cols = links.two_up("queue_totals", 4)
     cols[0].metric("Accounts", f"{accounts:,}", help=f"of {len(everyone):,} customer accounts in view")
     cols[1].metric("ARR", money(arr), help=money_full(arr))
     cols[2].metric("ARR at stake", money(float(shown["stake"].fillna(0).sum())),
@@ -149,7 +151,7 @@ def open_picker(shown: pd.DataFrame) -> str | None:
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     pick = left.selectbox("Open an account", list(names), index=None, format_func=lambda a: f"{names[a]} ({a})",
                           placeholder="Type a name…", key="queue_open_pick")
-    if right.button("Open", key="queue_open_button", disabled=pick is None):
+    if right.button("Open account", key="queue_open_button", disabled=pick is None):
         return pick
     return None
 

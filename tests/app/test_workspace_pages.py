@@ -100,6 +100,14 @@ def test_opening_a_row_shows_that_account(open_page, core):
     assert at.query_params["account"] == [account_id] or at.query_params["account"] == account_id
 
 
+def test_coming_back_to_the_queue_keeps_its_link_filters(open_page, page_paths):
+    at = open_page("at_risk", tier="Critical")
+    critical = _metric(at, "Accounts")
+    at.switch_page(page_paths["account"]).run()  # widget values are dropped on leaving the page
+    at.switch_page(page_paths["at_risk"]).run()
+    assert at.multiselect(key="queue_tiers").value == ["Critical"] and _metric(at, "Accounts") == critical
+
+
 def test_deep_link_explains_the_score_and_the_change(open_page, core, demo_db):
     from chs_core.workspace import explain_change
     from chs_core.workspace.history import account_metrics
