@@ -14,7 +14,7 @@ pages = [
     st.Page("app_pages/account.py", title="Account", icon=":material/person_search:", url_path="account"),
     st.Page("app_pages/cohorts.py", title="Cohorts", icon=":material/stacked_line_chart:", url_path="cohorts"),
     st.Page("app_pages/loop.py", title="Closing the loop", icon=":material/published_with_changes:", url_path="loop"),
-    st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+    st.Page("app_pages/data_quality.py", title="Data", icon=":material/fact_check:", url_path="data_quality"),
     st.Page("app_pages/tuning.py", title="Tuning studio", icon=":material/tune:", url_path="tuning"),
 ]
 navigation = st.navigation(pages)

@@ -1,38 +1,27 @@
-"""Data quality: every problem in the data source, with the table, column and fix; what was loaded."""
-import pandas as pd
+"""Data: the source in use and what it can score; problems; tables with freshness; metric coverage; connect other data."""
 import streamlit as st
 
-from chs_app import data, sources
-from chs_core.contract import TABLES
+from chs_app import data
+from chs_app.sections import data_connect, data_page
+from chs_core.errors import ModelError
 
-st.title("Data quality")
-path = sources.data_path()
+st.title("Data")
 source = data.checked_source(data.current_source())
-st.caption(f"Source: `{path}` · set `{sources.DATA_ENV}` to a folder of CSV/Parquet files or a .duckdb file to use your own data.")
+data_page.source_header(source)
+try:
+    model = data.current_model()
+except ModelError as exc:
+    model = None
+    st.error(f"The scoring model cannot be used: {exc}", icon=":material/error:")
 
-errors = source.errors
-warnings = [p for p in source.problems if p.severity != "error"]
-cols = st.columns(3)
-cols[0].metric("Errors", len(errors), help="Errors stop scoring: the numbers would be wrong.")
-cols[1].metric("Warnings", len(warnings), help="Warnings are shown; scoring goes on.")
-cols[2].metric("Tables supplied", f"{len(source.tables)} of {len(TABLES)}")
-
-if not source.problems:
-    st.success("No problems found: every table matches the data contract.", icon=":material/check_circle:")
-else:
-    st.dataframe(pd.DataFrame([{
-        "severity": p.severity, "table": p.table, "column": p.column or "", "rows": p.rows,
-        "problem": p.message, "how to fix": p.fix} for p in source.problems]), hide_index=True, key="quality_problems",
-        column_config={"rows": st.column_config.NumberColumn("rows", format="localized"),
-                       "problem": st.column_config.TextColumn("problem", width="large"),
-                       "how to fix": st.column_config.TextColumn("how to fix", width="large")})
-
+if model is not None and source.opened:
+    data_page.readiness_section(source, model)
+st.subheader("Problems")
+data_page.problems_section(source)
 st.subheader("Tables")
-st.dataframe(pd.DataFrame([{
-    "table": t.name, "required": "yes" if t.required else "no",
-    "rows": source.tables.get(t.name), "status": "supplied" if t.name in source.tables else
-    ("MISSING" if t.required else "not supplied: its metrics count as missing and the rest are re-weighted"),
-} for t in TABLES]), hide_index=True, key="quality_tables",
-    column_config={"rows": st.column_config.NumberColumn("rows", format="localized")})
-if source.completeness is not None:
-    st.caption(source.completeness.message or f"ARR data runs {source.months[0]:%b %Y} – {source.months[-1]:%b %Y}.")
+data_page.tables_section(source, source.default_as_of)
+if model is not None and source.usable and source.default_as_of is not None:
+    st.subheader("Metric coverage over time")
+    data_page.coverage_section(source, model, source.default_as_of)
+st.subheader("Connect other data")
+data_connect.connect_section()

@@ -21,11 +21,14 @@ from chs_core.outcomes import loop
 from chs_core.outcomes.loop_report import LoopReport, alert_window_dates
 from chs_core.outcomes.loop_report import loop_report as build_loop_report
 from chs_core.pipeline import CheckedSource, check_source, history_dates, metrics_with_accounts, scored_frame
+from chs_core.readiness.freshness import TableFreshness, table_freshness
 from chs_core.settings import setting
-from chs_core.sources import source_for
+from chs_core.sources import Source, source_for
+from chs_core.sources.redact import redact
 
-# (location, key): the key changes whenever the source would read differently, so caches never serve stale data.
-SourceRef = tuple[str, str]
+# (location, key, mapping): the key changes whenever the source would read differently (a file, the mapping, a
+# database write), so caches never serve stale data. mapping is "" when the source is read without one.
+SourceRef = tuple[str, str, str]
 
 
 @st.cache_resource(show_spinner="Building the demo data (first run only, about 15 seconds)…")
@@ -36,18 +39,28 @@ def _build_demo(path: str) -> str:
 
 
 def current_source() -> SourceRef:
-    path = sources.data_path()
-    if sources.is_demo(path) and not path.exists():
-        _build_demo(str(path))
+    location, mapping = sources.data_location(), sources.mapping_location() or ""
+    if sources.is_demo(location) and not Path(location).exists():
+        _build_demo(location)
     try:
-        return (str(path), source_for(path).key)
+        return (location, source_for(location, mapping or None).key, mapping)
     except DataError:
-        return (str(path), f"missing:{path}")
+        return (location, f"missing:{redact(location)}", mapping)
+
+
+def source_of(ref: SourceRef) -> Source:
+    """The Source a reference names (raises DataError when it cannot be made, e.g. a broken mapping)."""
+    return source_for(ref[0], ref[2] or None)
 
 
 @st.cache_data(show_spinner="Checking the data…", max_entries=setting("cache_entries_sources"))
 def checked_source(ref: SourceRef) -> CheckedSource:
-    return check_source(ref[0])
+    try:
+        source = source_of(ref)
+    except DataError as exc:
+        where = redact(ref[0])
+        return CheckedSource(where, where, tuple(exc.problems), {}, None, None, None, (), opened=False)
+    return check_source(source)
 
 
 @st.cache_data(show_spinner="Loading the model…", max_entries=4)
@@ -67,7 +80,7 @@ def current_model() -> Model:
                max_entries=setting("cache_entries_sources"))
 def metrics_history(ref: SourceRef, settings: SignalSettings, as_of: date) -> pd.DataFrame:
     arr = checked_source(ref).arr
-    with source_for(ref[0]).open() as ds:
+    with source_of(ref).open() as ds:
         return metrics_with_accounts(ds, history_dates(arr, as_of), settings)
 
 
@@ -79,14 +92,14 @@ def scored_history(ref: SourceRef, model: Model, as_of: date) -> pd.DataFrame:
     app or the CLI; otherwise scored from stored metrics, computing only the months not stored yet.
     """
     arr = checked_source(ref).arr
-    with source_for(ref[0]).open() as ds:
+    with source_of(ref).open() as ds:
         return _for_pages(scored_frame(ds, model, history_dates(arr, as_of)))
 
 
 @st.cache_data(show_spinner="Scoring…", max_entries=setting("cache_entries_scores"))
 def scores_at(ref: SourceRef, model: Model, dates: tuple[date, ...]) -> pd.DataFrame:
     """Scores at a few arbitrary dates (e.g. the two ends of the score-drop alert window)."""
-    with source_for(ref[0]).open() as ds:
+    with source_of(ref).open() as ds:
         return _for_pages(scored_frame(ds, model, list(dates)))
 
 
@@ -100,14 +113,14 @@ def _for_pages(frame: pd.DataFrame) -> pd.DataFrame:
 @st.cache_data(show_spinner="Reading account start dates…", max_entries=setting("cache_entries_sources"))
 def cohort_accounts(ref: SourceRef) -> pd.DataFrame:
     """Accounts with customer_since and acquisition_channel, for the cohorts page."""
-    with source_for(ref[0]).open() as ds:
+    with source_of(ref).open() as ds:
         return kpi_cohorts.cohort_accounts(ds)
 
 
 @st.cache_data(show_spinner="Reading CSM activities…", max_entries=setting("cache_entries_sources"))
 def activities(ref: SourceRef) -> pd.DataFrame:
     """csm_activities (account, date, type, outcome) for the closing-the-loop page."""
-    with source_for(ref[0]).open() as ds:
+    with source_of(ref).open() as ds:
         return loop.touch_activities(ds)
 
 
@@ -128,7 +141,7 @@ def work_queue(ref: SourceRef, model: Model, as_of: date) -> pd.DataFrame:
     """The at-risk work queue on `as_of` (chs_core.workspace.queue_for), every account; pages filter it."""
     from chs_core.workspace import queue_for
 
-    with source_for(ref[0]).open() as ds:
+    with source_of(ref).open() as ds:
         return queue_for(ds, model, as_of)
 
 
@@ -137,7 +150,7 @@ def account_metrics(ref: SourceRef, model: Model, account_id: str, dates: tuple[
     """One account's metrics at the given dates (account filter pushed into the SQL: fast on demand)."""
     from chs_core.workspace.history import account_metrics as compute
 
-    with source_for(ref[0]).open() as ds:
+    with source_of(ref).open() as ds:
         return compute(ds, model, account_id, list(dates))
 
 
@@ -146,5 +159,15 @@ def account_evidence(ref: SourceRef, account_id: str, as_of: date, signals: Sign
     """The evidence tables behind one account's metrics on `as_of`."""
     from chs_core.workspace.evidence import account_evidence as read
 
-    with source_for(ref[0]).open() as ds:
+    with source_of(ref).open() as ds:
         return read(ds, account_id, as_of, signals)
+
+
+@st.cache_data(show_spinner="Reading date ranges…", max_entries=setting("cache_entries_sources"))
+def table_freshness_of(ref: SourceRef, as_of: date | None) -> list[TableFreshness]:
+    """Rows, first and latest date per table, and how far behind the as-of date (the Data page)."""
+    try:
+        with source_of(ref).open() as ds:
+            return table_freshness(ds, as_of)
+    except DataError:  # the page lists why the source cannot be opened
+        return []

@@ -65,6 +65,15 @@ TUNING_NOTE = "tuning_note"
 TUNING_FLASH = "tuning_flash"  # a message to show once after publish / restore
 TUNING_SHOW_SUGGESTION = "tuning_show_suggestion"
 TUNING_RESTORE_PICK = "tuning_restore_pick"
+# Data page: the source this session switched to (not in the URL: a URL may hold credentials) and its form.
+DATA_LOCATION = "data_location"
+DATA_MAPPING = "data_mapping"
+MODEL_PATH = "model_path"
+DATA_CONNECT_KIND = "data_connect_kind"
+DATA_CONNECT_TARGET = "data_connect_target"
+DATA_CONNECT_UPLOADS = "data_connect_uploads"
+DATA_CONNECT_MAPPING_TEXT = "data_connect_mapping_text"
+DATA_CONNECT_CANDIDATE = "data_connect_candidate"
 
 URL_KEYS = (FILTER_SEGMENT, FILTER_REGION, FILTER_CSM, PERIOD_KIND, AS_OF, EXEC_BRIDGE_BAR, EXEC_BREAKDOWN_BY)
 

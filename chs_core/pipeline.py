@@ -6,7 +6,7 @@ metrics depend on the data and the model's `signals:` only, scores on the model 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -40,6 +40,8 @@ class CheckedSource:
     completeness: CompletenessCheck | None
     months: tuple[date, ...]  # months present in arr_monthly
     opened: bool = True  # False when the source itself could not be opened (missing path, unreadable database)
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)  # supplied (or derived) columns per table
+    derived: dict[str, str] = field(default_factory=dict)  # table -> how it was derived (e.g. from subscriptions)
 
     @property
     def errors(self) -> list[Problem]:
@@ -65,10 +67,12 @@ def _inspect(ds: Dataset, source: Source, today: date | None) -> CheckedSource:
     problems = tuple(validate_dataset(ds, today))
     tables = ds.row_counts()
     if errors_only(list(problems)):
-        return CheckedSource(source.key, source.label, problems, tables, None, None, None, ())
+        return CheckedSource(source.key, source.label, problems, tables, None, None, None, (),
+                             columns=dict(ds.columns), derived=dict(ds.derived))
     arr = arr_frame(ds)
     return CheckedSource(source.key, source.label, problems, tables, accounts_frame(ds), arr,
-                         last_complete_month(arr), tuple(data_months(arr)))
+                         last_complete_month(arr), tuple(data_months(arr)), columns=dict(ds.columns),
+                         derived=dict(ds.derived))
 
 
 def check_source(location: str | Path | Source, today: date | None = None) -> CheckedSource:

@@ -89,6 +89,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_env", "CHS_DATA",
             "Environment variable naming the data source the app opens (a folder or a .duckdb file)."),
     Setting("model_env", "CHS_MODEL", "Environment variable naming the model.yaml the app uses."),
+    Setting("mapping_env", "CHS_MAPPING",
+            "Environment variable naming a mapping file (chs.yaml) the app reads its data through."),
+    Setting("stale_days", 35,
+            "A table whose latest row lies more than this many days before the as-of date is flagged as stale on "
+            "the Data page (a monthly export is at most about a month behind)."),
+    Setting("workspace_dir", "workspace",
+            "Folder (relative to the repository, or absolute) where the app keeps uploaded files and edited "
+            "mappings; it never writes into your own data folders."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -82,7 +82,9 @@ def derive_from_subscriptions(con: duckdb.DuckDBPyConnection, columns: dict[str,
         return {}
     con.execute(_query("arr_from_subscriptions"),
                 {"inclusive": rule.end_inclusive, "factor": rule.mrr_to_arr, "through": through})
-    columns["arr_monthly"] = _swap_in(con, "arr_monthly", "derived_arr_monthly")
+    # Seats only when the subscriptions gave a quantity: otherwise the seat trend would count as data.
+    columns["arr_monthly"] = _swap_in(con, "arr_monthly", "derived_arr_monthly") - (
+        frozenset() if "quantity" in supplied else {"seats"})
     amount = "arr" if "arr" in supplied else f"mrr x {rule.mrr_to_arr:g}"
     ends = "end_date is the last day paid" if rule.end_inclusive else "end_date is the first day no longer paid"
     derived = {"arr_monthly": (

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from chs_core.contract import TABLES
+from chs_core.contract import INPUT_TABLES
 from chs_core.settings import DEFAULT_MODEL as DEFAULT_MODEL_PATH
 
 DBT_MRR = Path(__file__).resolve().parents[3] / "shared" / "external" / "dbt-mrr-playbook" / "subscription_periods.csv"
@@ -30,13 +30,17 @@ def test_good_demo_reports_no_problems_and_lists_every_table(page_paths, run_app
     at = run_app()
     at.switch_page(page_paths["data_quality"]).run()
     _no_exception(at)
-    assert at.title[0].value == "Data quality"
+    assert at.title[0].value == "Data"
     assert any("No problems" in s.value for s in at.success)
     assert not at.error and not at.warning
     tables = _table(at, {"table", "required", "rows", "status"})
-    assert list(tables["table"]) == [t.name for t in TABLES]
-    assert set(tables["status"]) == {"supplied"}  # the demo fills every contract table
-    assert (tables["rows"] > 0).all()
+    assert list(tables["table"]) == [t.name for t in INPUT_TABLES]
+    scored = tables[tables["table"] != "subscriptions"]
+    assert set(scored["status"]) == {"supplied"}  # the demo fills every contract table, none is stale
+    assert (scored["rows"] > 0).all()
+    assert tables.set_index("table").loc["subscriptions", "status"] == "not supplied (arr_monthly given instead)"
+    # The demo ends at its as-of date: its ARR's latest month reaches it.
+    assert tables.set_index("table").loc["arr_monthly", "days behind as-of"] == 0
 
 
 @pytest.fixture
