@@ -198,7 +198,7 @@ def no_scores_message(unscored: int, coverage: float | None, model: Model, missi
             f"{pct(coverage or 0.0, 0)} of the model's weight had data, below its min_coverage of "
             f"{pct(model.min_coverage, 0)}."
             + (" Only accounts and arr_monthly are supplied, so only the ARR and tenure metrics exist." if only_arr else "")
-            + f" Supply {supply} (see the Data quality page for the contract).")
+            + f" Supply {supply} (see the Data page for the contract).")
 
 
 SHORT_NO_SCORES = "No health scores to show: no account has enough data for one (see Health above for what to supply)."

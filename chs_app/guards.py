@@ -16,7 +16,7 @@ def source_or_stop() -> CheckedSource:
         more = f"\n\n…and {len(source.errors) - 10} more." if len(source.errors) > 10 else ""
         st.error(f"The data in `{sources.data_path()}` cannot be scored yet: {len(source.errors)} problem(s) to fix.\n\n"
                  f"{listed}{more}", icon=":material/error:")
-        st.page_link("app_pages/data_quality.py", label="See every problem on the Data quality page",
+        st.page_link("app_pages/data_quality.py", label="See every problem on the Data page",
                      icon=":material/fact_check:")
         st.stop()
     return source

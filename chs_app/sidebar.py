@@ -38,7 +38,7 @@ def render_sidebar() -> None:
         through = f" · through {source.default_as_of:%d %b %Y}" if source.default_as_of else ""
         st.caption(f"**Data:** {source_label(path, source.label)}{through}  \n**Model:** {model_label()}")
         if not source.usable:
-            st.error(f"The data has {len(source.errors)} problem(s). See **Data quality**.", icon=":material/error:")
+            st.error(f"The data has {len(source.errors)} problem(s). See **Data**.", icon=":material/error:")
             return
         st.markdown("**Filters**")
         for key, column, label in FILTERS:

@@ -239,7 +239,7 @@ def test_filters_persist_across_pages(run_app, page_paths):
     at.multiselect(key=state.FILTER_SEGMENT).set_value(["SMB"]).run()
     at.switch_page(page_paths["data_quality"]).run()
     assert not at.exception
-    assert at.title[0].value == "Data quality"
+    assert at.title[0].value == "Data"
     assert at.multiselect(key=state.FILTER_SEGMENT).value == ["SMB"]
     at.switch_page(page_paths["executive"]).run()
     ok(at)

@@ -153,8 +153,8 @@ def test_executive_then_data_quality_in_chromium(app_url, chromium, screenshot_d
             expect(page.locator('[data-testid="stSidebar"]').get_by_text("Filters")).to_be_visible()
             _shoot(page, screenshot_dirs, "executive_quarter.png")
 
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("Data quality", exact=True).click()
-            expect(page.get_by_role("heading", name="Data quality")).to_be_visible(timeout=30_000)
+            page.locator('[data-testid="stSidebarNav"]').get_by_text("Data", exact=True).click()
+            expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=30_000)
             helpers.wait_until_idle(page, timeout_ms=60_000)
             expect(page).to_have_url(re.compile(r"/data_quality$"))
             expect(main.get_by_text("No problems found")).to_be_visible()
@@ -175,7 +175,7 @@ def test_a_deep_link_as_the_first_request_to_a_fresh_server_still_gets_the_sideb
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1200})
             page.goto(f"{url}/data_quality")
-            page.get_by_role("heading", name="Data quality").wait_for(timeout=60_000)
+            page.get_by_role("heading", name="Data", exact=True).wait_for(timeout=60_000)
             page.wait_for_timeout(1000)  # the sidebar is drawn in the same run; give the frontend a moment
             nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
             filters = page.locator('[data-testid="stSidebar"]').get_by_text("Filters").count()

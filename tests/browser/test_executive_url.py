@@ -69,8 +69,8 @@ def test_a_shared_url_opens_the_same_view_and_a_reload_keeps_it(demo_db, chromiu
             expect(main.get_by_role("radio", name="Month", exact=True)).to_be_checked()
             assert _card(page, "GRR") == pct(month.grr)
 
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("Data quality", exact=True).click()
-            expect(page.get_by_role("heading", name="Data quality")).to_be_visible(timeout=30_000)
+            page.locator('[data-testid="stSidebarNav"]').get_by_text("Data", exact=True).click()
+            expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=30_000)
             assert _params(page).get("segment") == ["Enterprise"]  # the sidebar filter stays in the URL on every page
             page.locator('[data-testid="stSidebarNav"]').get_by_text("Executive overview", exact=True).click()
             expect(page.get_by_role("heading", name="Executive overview")).to_be_visible(timeout=30_000)
