@@ -78,14 +78,24 @@ def _status(name: str, source: CheckedSource, fresh: dict) -> str:
 
 def tables_section(source: CheckedSource, as_of: date | None) -> None:
     fresh = {f.table: f for f in data.table_freshness_of(data.current_source(), as_of)}
-    st.dataframe(pd.DataFrame([{
+    frame = pd.DataFrame([{
         "table": t.name, "required": "yes" if t.required else "no", "rows": source.tables.get(t.name),
         "first": fresh[t.name].first if t.name in fresh else None,
         "latest": fresh[t.name].latest if t.name in fresh else None,
         "days behind as-of": fresh[t.name].days_behind if t.name in fresh else None,
-        "status": _status(t.name, source, fresh)} for t in INPUT_TABLES]), hide_index=True, key="quality_tables",
-        column_config={"rows": st.column_config.NumberColumn("rows", format="localized"),
-                       "status": st.column_config.TextColumn("status", width="large")})
+        "status": _status(t.name, source, fresh)} for t in INPUT_TABLES])
+    # Typed columns, so a table without dates shows empty cells, not "None".
+    frame["rows"] = frame["rows"].astype("Int64")
+    frame["days behind as-of"] = frame["days behind as-of"].astype("Int64")
+    for column in ("first", "latest"):
+        frame[column] = pd.to_datetime(frame[column])
+    st.dataframe(frame, hide_index=True, key="quality_tables", column_config={
+        "rows": st.column_config.NumberColumn("rows", format="localized"),
+        "first": st.column_config.DateColumn("first", format="YYYY-MM-DD", width="small"),
+        "latest": st.column_config.DateColumn("latest", format="YYYY-MM-DD", width="small"),
+        "days behind as-of": st.column_config.NumberColumn(
+            "days behind as-of", help="As-of date minus the latest row's date (negative: rows after the as-of date)"),
+        "status": st.column_config.TextColumn("status", width="large")})
     stale = [f for f in fresh.values() if f.stale]
     if stale:
         listed = ", ".join(f"{f.table} ({f.days_behind} days)" for f in stale)
@@ -107,7 +117,8 @@ def coverage_section(source: CheckedSource, model: Model, as_of: date) -> None:
     never = sorted(latest.loc[latest["share"] == 0, "metric"])
     if never:
         st.caption(f"No account has data for: {', '.join(never)} (as of {as_of:%d %b %Y}).")
-    st.dataframe(latest.assign(share=latest["share"] * 100)[["metric", "share"]], hide_index=True,
+    with_data = latest[latest["share"] > 0]
+    st.dataframe(with_data.assign(share=with_data["share"] * 100)[["metric", "share"]], hide_index=True,
                  key="data_coverage_latest",
                  column_config={"share": st.column_config.ProgressColumn(
                      f"accounts with data on {as_of:%d %b %Y}", format="%.0f%%", min_value=0, max_value=100)})
