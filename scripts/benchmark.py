@@ -17,7 +17,8 @@ sys.path.insert(0, str(REPO))
 
 from scripts.benchmarks.common import Context, Row  # noqa: E402
 
-SECTIONS = ("core", "apptest", "browser", "cohorts_loop", "tuning", "scale", "account")  # add a module name here when you add a section
+# add a module name here when you add a section
+SECTIONS = ("core", "apptest", "browser", "cohorts_loop", "tuning", "scale", "account", "owndata")
 
 
 def _table(rows: list[Row]) -> str:
