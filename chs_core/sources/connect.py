@@ -62,6 +62,10 @@ def source_from(location: str | Path, mapping: str | Path | None = None):
         if mapping:
             load_mapping(mapping_file)  # raises: the mapping named cannot be read
         return FolderSource(path)
+    if mapping:
+        raise DataError([Problem(str(mapping), None, None, "a mapping file applies to a folder or a PostgreSQL URL",
+                                 "pass --data with the folder that holds the files the mapping names "
+                                 "(a DuckDB file's tables must be named after the contract)")])
     if path.name.lower().endswith(FILE_SUFFIXES):
         return single_file_source(path)
     return DuckDBFileSource(path)
