@@ -42,7 +42,7 @@ def test_a_shared_url_opens_the_same_view_and_a_reload_keeps_it(demo_db, chromiu
         con.close()
     quarter = retention_kpis(checked.arr, resolve_period("quarter", end), enterprise)
     month = retention_kpis(checked.arr, resolve_period("month", end), enterprise)
-    assert pct(quarter.grr) != pct(month.grr)  # so the reload check below can tell the two apart
+    assert pct(quarter.nrr) != pct(month.nrr)  # so the reload check below can tell the two apart (GRR can tie)
     helpers = _screenshot_helpers()
     with _streamlit_server(demo_db, tmp_path / "streamlit.log") as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), args=helpers.CHROMIUM_ARGS)
@@ -54,12 +54,13 @@ def test_a_shared_url_opens_the_same_view_and_a_reload_keeps_it(demo_db, chromiu
             expect(main.get_by_role("radio", name="Quarter", exact=True)).to_be_checked()
             expect(main.get_by_role("combobox", name="As of (month end)")).to_have_value(month_end(end).isoformat())
             expect(sidebar.locator('[data-testid="stMultiSelect"]').first).to_contain_text("Enterprise")
-            assert _card(page, "GRR") == pct(quarter.grr) and _card(page, "Logo retention") == pct(quarter.logo_retention)
+            assert _card(page, "NRR") == pct(quarter.nrr) and _card(page, "GRR") == pct(quarter.grr)
+            assert _card(page, "Logo retention") == pct(quarter.logo_retention)
 
             main.locator('[data-testid="stRadio"]').filter(has_text="Period").get_by_text("Month", exact=True).click()
             expect(page).to_have_url(re.compile(r"period=Month"), timeout=30_000)
             helpers.wait_until_idle(page, timeout_ms=60_000)
-            assert _card(page, "GRR") == pct(month.grr)
+            assert _card(page, "NRR") == pct(month.nrr)
             params = _params(page)
             assert params["period"] == ["Month"] and params["segment"] == ["Enterprise"]
             assert params["as_of"] == [month_end(end).isoformat()]
@@ -67,7 +68,7 @@ def test_a_shared_url_opens_the_same_view_and_a_reload_keeps_it(demo_db, chromiu
             page.reload()
             helpers.wait_until_idle(page, timeout_ms=120_000)
             expect(main.get_by_role("radio", name="Month", exact=True)).to_be_checked()
-            assert _card(page, "GRR") == pct(month.grr)
+            assert _card(page, "NRR") == pct(month.nrr)
 
             page.locator('[data-testid="stSidebarNav"]').get_by_text("Data", exact=True).click()
             expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=30_000)
@@ -76,7 +77,7 @@ def test_a_shared_url_opens_the_same_view_and_a_reload_keeps_it(demo_db, chromiu
             expect(page.get_by_role("heading", name="Executive overview")).to_be_visible(timeout=30_000)
             helpers.wait_until_idle(page, timeout_ms=60_000)
             expect(main.get_by_role("radio", name="Month", exact=True)).to_be_checked()
-            assert _card(page, "GRR") == pct(month.grr)
+            assert _card(page, "NRR") == pct(month.nrr)
             assert _params(page)["period"] == ["Month"]
         finally:
             browser.close()
