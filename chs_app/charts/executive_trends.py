@@ -20,6 +20,16 @@ def _time_axis(fig: go.Figure, x_range: tuple[date, date] | None) -> None:
     fig.update_xaxes(**DATE_TICKS)
 
 
+def _finish_trend(fig: go.Figure, x_range: tuple[date, date] | None, legend: bool) -> None:
+    """What every trend chart shares: the common time axis, the height, and the legend below the plot (or none)."""
+    _time_axis(fig, x_range)
+    layout(fig, height=320)
+    if legend:
+        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0))
+    else:
+        fig.update_layout(showlegend=False)
+
+
 def retention_trend_figure(trend: pd.DataFrame, show_bands: bool = True,
                            x_range: tuple[date, date] | None = None) -> go.Figure:
     """GRR and NRR per period end; periods whose cohort is a small sample are hollow grey points off the line.
@@ -51,9 +61,7 @@ def retention_trend_figure(trend: pd.DataFrame, show_bands: bool = True,
     low = min(0.8, float(values.min()) - 0.02) if len(values) else 0.8
     high = max(1.15, float(values.max()) + 0.02) if len(values) else 1.15
     fig.update_yaxes(tickformat=".0%", range=[low, high])
-    _time_axis(fig, x_range)
-    layout(fig, height=320)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0))
+    _finish_trend(fig, x_range, legend=True)
     return fig
 
 
@@ -73,9 +81,7 @@ def health_trend_figure(history: pd.DataFrame, x_range: tuple[date, date] | None
     low = max(0.0, float(values.min()) - 10) if len(values) else 0.0
     high = min(100.0, float(values.max()) + 10) if len(values) else 100.0
     fig.update_yaxes(title="health score", range=[low, high])
-    _time_axis(fig, x_range)
-    layout(fig, height=320)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0))
+    _finish_trend(fig, x_range, legend=True)
     return fig
 
 
@@ -89,9 +95,7 @@ def at_risk_trend_figure(history: pd.DataFrame, x_range: tuple[date, date] | Non
                            hovertemplate="%{x|%d %b %Y}: $%{y:,.0f} at risk (%{customdata:.1%} of scored ARR)<extra></extra>"))
     top = float(history["at_risk_arr"].max()) if len(history) else 0.0
     fig.update_yaxes(title="at-risk ARR", tickprefix="$", tickformat="~s", range=[0, (top or 1.0) * 1.15])
-    _time_axis(fig, x_range)
-    layout(fig, height=320)
-    fig.update_layout(showlegend=False)
+    _finish_trend(fig, x_range, legend=False)
     return fig
 
 
