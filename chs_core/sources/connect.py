@@ -20,7 +20,7 @@ def file_columns(path: Path) -> list[str]:
     """The column names of a CSV/Parquet file (empty when it cannot be read)."""
     con = connect()
     try:
-        return [r[0] for r in con.execute(sql.describe_sql(read_relation(path))).fetchall()]
+        return [r[0] for r in con.execute(sql.describe_sql(read_relation(path, con=con))).fetchall()]
     except Exception:  # noqa: BLE001 - unreadable files are reported when opened, here they just fit no table
         return []
     finally:

@@ -7,8 +7,9 @@ whose first megabyte mixes Windows (CRLF) and Unix (LF) line endings, read row b
 (DuckDB's strict reader stops on it, its lenient one drops fields). Refused with a message: two
 headers that differ only in case ("arr" and "ARR": which one is ARR?).
 
-`CsvOptions` are the reader options a mapping may set: the delimiter, and decimal commas
-("1.234,5" is 1234.5) in the contract's number columns.
+`CsvOptions` are the reader options a mapping file may set (csv: in chs.yaml, for every file or one):
+the delimiter, decimal commas ("1.234,5" is 1234.5) in the contract's number columns, and the text
+encoding (Excel on Windows writes cp1252); a file in another encoding than UTF-8 is read in Python.
 """
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ class UnreadableFile(ValueError):
 class CsvOptions:
     delimiter: str | None = None  # None: tab for .tsv, a "sep=" line's, ';' for a semicolon-only header, else ','
     decimal_comma: bool = False  # number columns write 1.234,5 for 1234.5
+    encoding: str = "utf-8"  # a Python codec name (a UTF-8 byte-order mark is skipped)
+
+    @property
+    def encoding_name(self) -> str:
+        return "UTF-8" if self.encoding == "utf-8" else self.encoding
+
+    @property
+    def text_encoding(self) -> str:
+        return "utf-8-sig" if self.encoding == "utf-8" else self.encoding
 
 
 @dataclass(frozen=True)
@@ -55,15 +65,15 @@ def _head(path: Path) -> bytes:
         return handle.read(PROBE_BYTES)
 
 
-def _first_lines(head: bytes, n: int = 2) -> list[str]:
-    text = codecs.getincrementaldecoder("utf-8-sig")(errors="strict").decode(head, final=False)
+def _first_lines(head: bytes, encoding: str, n: int = 2) -> list[str]:
+    text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(head, final=False)
     return text.splitlines()[:n]
 
 
 def inspect_csv(path: Path, options: CsvOptions = CsvOptions()) -> CsvLayout:
     """The layout of a CSV file from its first megabyte; raises UnicodeDecodeError, or UnreadableFile."""
     head = _head(path)
-    lines = _first_lines(head)
+    lines = _first_lines(head, options.text_encoding)
     if not lines or not lines[0].strip():
         raise UnreadableFile("the file is empty or its first line is blank",
                              "write a header row with the column names, then the rows")
@@ -98,11 +108,11 @@ def refuse_case_twins(header: tuple[str, ...]) -> None:
         seen[key] = name
 
 
-def read_rows(path: Path, layout: CsvLayout) -> list[list[str | None]]:
+def read_rows(path: Path, layout: CsvLayout, encoding: str = "utf-8-sig") -> list[list[str | None]]:
     """Every data row, read by Python's csv module (any line ending); raises UnreadableFile at a bad line."""
     rows: list[list[str | None]] = []
     width = len(layout.header)
-    with _open_binary(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+    with _open_binary(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
         reader = csv.reader(text, delimiter=layout.delimiter, strict=True)
         try:
             for _ in range(layout.skip + 1):

@@ -46,9 +46,20 @@ def _file_problem(table: str, files: list[Path]) -> Problem | None:
                    f"or {table}.parquet")
 
 
+NUMBER_TYPES = ("DOUBLE", "BIGINT")
+
+
 def number_columns(table: Table) -> frozenset[str]:
-    """The table's number columns (where a decimal comma may be read)."""
-    return frozenset(c.name for c in table.columns if c.type == "DOUBLE")
+    """The table's number columns (where a decimal comma may be read: 1.000 seats are a thousand)."""
+    return frozenset(c.name for c in table.columns if c.type in NUMBER_TYPES)
+
+
+def encoding_fix(table: str, options: CsvOptions) -> str:
+    """How to read a file that is not in the expected text encoding."""
+    if options.encoding != "utf-8":
+        return f"save it as {options.encoding} text, or correct csv: encoding for {table} in chs.yaml"
+    return (f"save the file as UTF-8 CSV, or name its encoding in chs.yaml (tables: {{{table}: {{csv: "
+            "{encoding: cp1252}}}}} for Excel on Windows; see docs/own_data.md)")
 
 
 def parquet_time_zones(path: Path) -> dict[str, str]:
@@ -64,7 +75,8 @@ def read_relation(path: Path, options: CsvOptions | None = None, con: duckdb.Duc
                   number_columns: Collection[str] = ()) -> str:
     """A DuckDB relation reading the file; raises UnreadableFile (a ValueError with a fix) or UnicodeDecodeError.
 
-    con: where a CSV with mixed line endings is registered after Python reads it (without one it is refused).
+    con: where a CSV read by Python (mixed line endings, an encoding other than UTF-8) is registered; without
+    one such a file is refused.
     number_columns: lower-case names of the contract's number columns, for options.decimal_comma.
     """
     if path.name.endswith(".parquet"):
@@ -73,13 +85,14 @@ def read_relation(path: Path, options: CsvOptions | None = None, con: duckdb.Duc
     # Every column is text: types are checked by validation with TRY_CAST, never guessed silently.
     options = options or CsvOptions()
     layout = inspect_csv(path, options)
-    if not layout.mixed_line_endings:
+    in_python = layout.mixed_line_endings or options.encoding != "utf-8"
+    if not in_python:
         relation = sql.read_csv_sql(str(path), layout.delimiter, layout.header, layout.skip)
     elif con is None:
-        raise UnreadableFile("the file mixes Windows (CRLF) and Unix (LF) line endings",
-                             "save it again from a spreadsheet or editor (one kind of line ending)")
+        raise UnreadableFile("the file mixes Windows (CRLF) and Unix (LF) line endings, or is not UTF-8",
+                             "save it again from a spreadsheet or editor as UTF-8 CSV")
     else:
-        rows = read_rows(path, layout)
+        rows = read_rows(path, layout, options.text_encoding)
         columns = list(zip(*rows)) if rows else [()] * len(layout.header)
         name = "csv_" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
         con.register(name, pa.table({h: pa.array(c, pa.string()) for h, c in zip(layout.header, columns)}))
@@ -127,8 +140,9 @@ class FolderSource:
                 raw[table.name] = read_relation(found, self.csv_options.get(table.name, CsvOptions()), con,
                                                 number_columns(table))
             except UnicodeDecodeError:
-                unreadable.append(Problem(table.name, None, None, f"{found.name} is not UTF-8 text",
-                                          "save the file as UTF-8 CSV"))
+                options = self.csv_options.get(table.name, CsvOptions())
+                unreadable.append(Problem(table.name, None, None, f"{found.name} is not {options.encoding_name} text",
+                                          encoding_fix(table.name, options)))
             except ValueError as exc:
                 unreadable.append(Problem(table.name, None, None, f"{found.name}: {exc}", getattr(
                     exc, "fix", "write a header row with the column names, then the rows")))

@@ -16,7 +16,7 @@ from chs_core.sources import sql
 from chs_core.sources.dataset import Dataset
 from chs_core.sources.files import not_a_regular_file, wrong_kind
 from chs_core.sources.fingerprint import files_fingerprint
-from chs_core.sources.folder import FILE_SUFFIXES, find_table_file, read_relation
+from chs_core.sources.folder import FILE_SUFFIXES, NUMBER_TYPES, encoding_fix, find_table_file, read_relation
 from chs_core.sources.mapping import ColumnMap, Mapping, TableMap
 from chs_core.sources.views import connect, define_views
 
@@ -33,7 +33,8 @@ def _number(expr: str) -> str:
     return f"TRY_CAST({expr} AS DOUBLE)"
 
 
-def column_expr(spec: ColumnMap, source: str | None, kind: str, mapping: Mapping, by_lower: dict[str, str]) -> str:
+def column_expr(spec: ColumnMap, source: str | None, kind: str, table: TableMap, mapping: Mapping,
+                by_lower: dict[str, str]) -> str:
     """The SQL expression (text) giving a contract column from the file's column `source`."""
     if spec.constant is not None:
         return lit(spec.constant)
@@ -53,7 +54,8 @@ def column_expr(spec: ColumnMap, source: str | None, kind: str, mapping: Mapping
         product = " * ".join([_number(expr), *factors])
         expr = (f"(CASE WHEN {_number(expr)} IS NULL THEN {expr} WHEN {product} IS NULL "
                 f"THEN 'no factor for ' || {expr} ELSE {_text(product)} END)")
-    return dated(expr, kind, spec.date_format or mapping.date_format, mapping.time_zone)
+    return dated(expr, kind, spec.date_format or table.date_format or mapping.date_format,
+                 table.time_zone or mapping.time_zone)
 
 
 def dated(expr: str, kind: str, date_format: str | None, zone: str | None) -> str:
@@ -83,11 +85,23 @@ def mapped_relation(table: Table, relation: str, file_columns: list[str], spec: 
         if given.source and source is None:
             continue  # validation names the missing column; the mapping's name is shown by the Data page
         used.add(source)
-        parts.append(f"{column_expr(given, source, col.type, mapping, by_lower)} AS {q(col.name)}")
+        parts.append(f"{column_expr(given, source, col.type, spec, mapping, by_lower)} AS {q(col.name)}")
     contract = set(table.column_names)
     parts += [q(c) for c in file_columns if c not in used and c.lower() not in contract]
     template = (QUERIES / "mapped_table.sql").read_text()
     return "(" + template.format(columns=", ".join(parts) or "NULL AS no_column", relation=relation) + ") AS mapped"
+
+
+def number_sources(table: Table, spec: TableMap) -> frozenset[str]:
+    """Lower-case names of the file columns that feed the table's number columns (for csv decimal_comma)."""
+    names = set()
+    for col in table.columns:
+        if col.type not in NUMBER_TYPES:
+            continue
+        given = spec.columns.get(col.name)
+        names.add(col.name if given is None else (given.source or "").lower())
+        names.update(t.lower() for t in (given.times if given else ()))
+    return frozenset(names - {""})
 
 
 @dataclass(frozen=True)
@@ -138,12 +152,17 @@ class MappedSource:
                 problems.append(Problem(name, None, None, f"{path.name} {why}",
                                         "give a UTF-8 CSV, a gzip-compressed CSV or a Parquet file"))
                 continue
+            options = self.mapping.csv_options(name)
             try:
-                relation = read_relation(path)
+                relation = read_relation(path, options, con, number_sources(TABLES_BY_NAME[name], spec))
                 columns = [r[0] for r in con.execute(sql.describe_sql(relation)).fetchall()]
-            except (ValueError, UnicodeDecodeError, duckdb.Error) as exc:
+            except UnicodeDecodeError:
+                problems.append(Problem(name, None, None, f"{path.name} is not {options.encoding_name} text",
+                                        encoding_fix(name, options)))
+                continue
+            except (ValueError, duckdb.Error) as exc:
                 problems.append(Problem(name, None, None, f"{path.name} cannot be read ({str(exc).splitlines()[0][:200]})",
-                                        "save it as UTF-8 CSV with one header row, or Parquet"))
+                                        getattr(exc, "fix", "save it as UTF-8 CSV with one header row, or Parquet")))
                 continue
             raw[name] = mapped_relation(TABLES_BY_NAME[name], relation, columns, spec, self.mapping)
         rule = self.mapping.tables["subscriptions"].rule if "subscriptions" in self.mapping.tables else None

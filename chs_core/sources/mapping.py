@@ -5,9 +5,12 @@ deep; every unknown key is an error naming the key and the closest valid one. Pa
 
     time_zone: Europe/Berlin      # timestamps with an offset are converted to this zone before their day is taken
     date_format: "%d/%m/%Y"       # default format of every date column (strptime codes)
+    csv: {delimiter: ";", decimal_comma: true, encoding: cp1252}   # how every CSV file is written
     tables:
       subscriptions:
         file: subscription_periods.csv
+        csv: {delimiter: ","}     # this file only (the other options still apply)
+        date_format: "%Y-%m-%d"   # this file only
         columns: {account_id: customer_id, mrr: monthly_amount}
         end_date: exclusive       # or inclusive: end_date is the last day paid
         mrr_to_arr: 12
@@ -21,8 +24,9 @@ deep; every unknown key is an error naming the key and the closest valid one. Pa
 """
 from __future__ import annotations
 
+import codecs
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,13 +35,16 @@ import yaml
 
 from chs_core.contract import TABLES_BY_NAME
 from chs_core.errors import DataError, Problem
+from chs_core.sources.csv_layout import CsvOptions
 from chs_core.sources.subscriptions import SubscriptionRule
 
 MAPPING_FILE = "chs.yaml"
 MAX_BYTES = 256_000
 MAX_DEPTH = 8
-TOP_KEYS = ("version", "time_zone", "date_format", "tables")
-TABLE_KEYS = ("file", "columns", "end_date", "mrr_to_arr", "through")
+TOP_KEYS = ("version", "time_zone", "date_format", "csv", "tables")
+TABLE_KEYS = ("file", "columns", "csv", "date_format", "time_zone", "end_date", "mrr_to_arr", "through")
+CSV_KEYS = ("delimiter", "decimal_comma", "encoding")
+DELIMITER_NAMES = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 COLUMN_KEYS = ("from", "values", "date_format", "multiply", "per", "times", "value")
 
 
@@ -57,6 +64,9 @@ class TableMap:
     file: str | None  # file in the data folder (or table in a database); None: the file named after the table
     columns: dict[str, ColumnMap] = field(default_factory=dict)  # contract column -> how to get it
     rule: SubscriptionRule = SubscriptionRule()
+    csv: CsvOptions | None = None  # None: the mapping's own csv options
+    date_format: str | None = None  # None: the mapping's
+    time_zone: str | None = None  # None: the mapping's
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,11 @@ class Mapping:
     time_zone: str | None = None
     date_format: str | None = None
     origin: str = "mapping"
+    csv: CsvOptions = CsvOptions()
+
+    def csv_options(self, table: str) -> CsvOptions:
+        spec = self.tables.get(table)
+        return spec.csv if spec is not None and spec.csv is not None else self.csv
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -148,6 +163,58 @@ def _column(where: str, spec: object) -> ColumnMap:
                      constant=None if spec.get("value") is None else _text(where, spec["value"]))
 
 
+def _delimiter(where: str, value: object) -> str:
+    text = DELIMITER_NAMES.get(str(value).lower(), str(value)) if isinstance(value, str) else None
+    if text is None or len(text) != 1 or text in "\"'\r\n" or text.isalnum():
+        raise _fail(f"{where}.delimiter", f"{str(value)[:20]!r} is not a delimiter",
+                    'write one character in quotes, such as ";" or "|", or the word tab')
+    return text
+
+
+def _encoding(where: str, value: object) -> str:
+    try:
+        info = codecs.lookup(str(value))
+    except LookupError:
+        info = None
+    if not isinstance(value, str) or info is None or not getattr(info, "_is_text_encoding", True):
+        raise _fail(f"{where}.encoding", f"unknown text encoding {str(value)[:40]!r}",
+                    "write utf-8, cp1252 (Excel on Windows), latin-1 or utf-16")
+    return info.name
+
+
+def _csv(where: str, spec: object, base: CsvOptions) -> CsvOptions:
+    """csv: {delimiter, decimal_comma, encoding}; keys not given keep `base` (the mapping's own csv options)."""
+    if not isinstance(spec, dict):
+        raise _fail(where, "expected csv options", 'write {delimiter: ";", decimal_comma: true}')
+    _check_keys(where, spec, CSV_KEYS)
+    given = {}
+    if "delimiter" in spec:
+        given["delimiter"] = _delimiter(where, spec["delimiter"])
+    if "decimal_comma" in spec:
+        if not isinstance(spec["decimal_comma"], bool):
+            raise _fail(f"{where}.decimal_comma", f"{str(spec['decimal_comma'])[:20]!r} is not true or false",
+                        "write decimal_comma: true when numbers are written 1.234,5 (else false)")
+        given["decimal_comma"] = spec["decimal_comma"]
+    if "encoding" in spec:
+        given["encoding"] = _encoding(where, spec["encoding"])
+    return replace(base, **given)
+
+
+def _zone(where: str, zone: object) -> str | None:
+    if zone is None:
+        return None
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(where, f"unknown time zone {str(zone)[:60]!r}",
+                    "write an IANA name such as UTC, Europe/Berlin or America/New_York") from None
+    return str(zone)
+
+
+def _date_format(where: str, value: object) -> str | None:
+    return None if value is None else _text(where, value)
+
+
 def _rule(where: str, spec: dict) -> SubscriptionRule:
     ends = spec.get("end_date", "exclusive")
     if ends not in ("exclusive", "inclusive"):
@@ -160,7 +227,7 @@ def _rule(where: str, spec: dict) -> SubscriptionRule:
     return SubscriptionRule(ends == "inclusive", float(factor), through)
 
 
-def _table(where: str, spec: object) -> TableMap:
+def _table(where: str, spec: object, base: CsvOptions) -> TableMap:
     if not isinstance(spec, dict):
         raise _fail(where, "expected a mapping with file and columns", "write file: NAME.csv and columns: {...}")
     _check_keys(where, spec, TABLE_KEYS)
@@ -172,7 +239,10 @@ def _table(where: str, spec: object) -> TableMap:
     _check_keys(f"{where}.columns", columns, known)
     return TableMap(file=None if spec.get("file") is None else _text(f"{where}.file", spec["file"]),
                     columns={c: _column(f"{where}.columns.{c}", s) for c, s in columns.items()},
-                    rule=_rule(where, spec) if name == "subscriptions" else SubscriptionRule())
+                    rule=_rule(where, spec) if name == "subscriptions" else SubscriptionRule(),
+                    csv=_csv(f"{where}.csv", spec["csv"], base) if spec.get("csv") is not None else None,
+                    date_format=_date_format(f"{where}.date_format", spec.get("date_format")),
+                    time_zone=_zone(f"{where}.time_zone", spec.get("time_zone")))
 
 
 def parse_mapping(data: object, origin: str = "mapping") -> Mapping:
@@ -185,15 +255,11 @@ def parse_mapping(data: object, origin: str = "mapping") -> Mapping:
     if not isinstance(tables, dict):
         raise _fail(f"{origin}: tables", "expected table: {file, columns} entries", "see docs/own_data.md")
     _check_keys(f"{origin}: tables", tables, tuple(TABLES_BY_NAME))
-    zone = data.get("time_zone")
-    if zone is not None:
-        try:
-            ZoneInfo(str(zone))
-        except (ZoneInfoNotFoundError, ValueError):
-            raise _fail(f"{origin}: time_zone", f"unknown time zone {str(zone)[:60]!r}",
-                        "write an IANA name such as UTC, Europe/Berlin or America/New_York") from None
-    return Mapping(tables={t: _table(f"{origin}: tables.{t}", s) for t, s in tables.items()},
-                   time_zone=None if zone is None else str(zone), date_format=data.get("date_format"), origin=origin)
+    base = _csv(f"{origin}: csv", data["csv"], CsvOptions()) if data.get("csv") is not None else CsvOptions()
+    return Mapping(tables={t: _table(f"{origin}: tables.{t}", s, base) for t, s in tables.items()},
+                   time_zone=_zone(f"{origin}: time_zone", data.get("time_zone")),
+                   date_format=_date_format(f"{origin}: date_format", data.get("date_format")), origin=origin,
+                   csv=base)
 
 
 def load_mapping(path: str | Path) -> Mapping:

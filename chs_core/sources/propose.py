@@ -92,7 +92,7 @@ def propose(folder: Path) -> tuple[list[TableProposal], list[str]]:
             if not path.name.lower().endswith(FILE_SUFFIXES) or not_a_regular_file(path) or wrong_kind(path):
                 continue
             try:
-                relation = read_relation(path)
+                relation = read_relation(path, con=con)
                 readable[path] = (relation, [r[0] for r in con.execute(sql.describe_sql(relation)).fetchall()])
             except (ValueError, UnicodeDecodeError, duckdb.Error):
                 skipped.append(path.name)

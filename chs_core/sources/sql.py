@@ -145,11 +145,19 @@ def read_csv_sql(path: str, delimiter: str, header: Sequence[str], skip: int = 0
             f"columns = {{{columns}}})")
 
 
+DECIMAL_COMMA = r"^\s*[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]*)(,[0-9]+)?\s*$"  # 1.234,5  1234,5  1.234  12
+
+
 def decimal_comma_sql(relation: str, columns: Sequence[str]) -> str:
-    """Number columns written with a decimal comma (1.234,5) as plain numbers (1234.5); other text kept."""
+    """Number columns written with a decimal comma (1.234,5) as plain numbers (1234.5).
+
+    Only a value whose dots group thousands is rewritten: 1.5 or 1.2.3 stays as written, so it is never
+    silently read as 15 or 123 (1.5 reads as written; what is no number is reported by validation).
+    """
     def plain(c: str) -> str:
         q = quote_identifier(c)
-        return f"replace(replace({q}, '.', ''), ',', '.')"
+        return (f"(CASE WHEN regexp_matches({q}, {quote_literal(DECIMAL_COMMA)}) "
+                f"THEN replace(replace(trim({q}), '.', ''), ',', '.') ELSE {q} END)")
     replaced = ", ".join(f"{plain(c)} AS {quote_identifier(c)}" for c in columns)
     return f"(SELECT * REPLACE ({replaced}) FROM {relation})"
 

@@ -6,6 +6,7 @@ view, so a value that fails its type is reported, never silently turned into NUL
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -19,6 +20,8 @@ from chs_core.validation.rules import EVENT_DATE_COLUMNS, PAST_ONLY_COLUMNS, TYP
 from chs_core.validation.soundness import soundness_problems
 from chs_core.validation.subscriptions import derived_table_problems
 from chs_core.validation.suggest import rename_candidate
+
+DECIMAL_COMMA = re.compile(r"^\s*[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]*),[0-9]+\s*$")  # 1.234,5 or 12,5
 
 
 def _file_hint(table: Table) -> str:
@@ -59,8 +62,15 @@ def _wrong_types(ds: Dataset, table: Table) -> list[Problem]:
         n, examples = _count(ds, sql.not_of_type(table.name, col.name, target))
         if n:
             problems.append(Problem(table.name, col.name, n, f"values are not {col.type} (e.g. {_examples(examples)})",
-                                    TYPE_HINTS[col.type]))
+                                    _type_hint(col.type, examples)))
     return problems
+
+
+def _type_hint(kind: str, examples: list) -> str:
+    if kind in ("DOUBLE", "BIGINT") and any(DECIMAL_COMMA.match(str(v)) and "," in str(v) for v in examples):
+        return (f"{TYPE_HINTS[kind]}; a file written with decimal commas (1.234,5) is read with "
+                "csv: {decimal_comma: true} in chs.yaml (docs/own_data.md)")
+    return TYPE_HINTS[kind]
 
 
 def _nulls_in_required(ds: Dataset, table: Table) -> list[Problem]:
