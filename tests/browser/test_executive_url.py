@@ -15,23 +15,16 @@ from chs_app.format import pct
 from chs_core.kpis.periods import month_end, resolve_period
 from chs_core.kpis.retention import retention_kpis
 from chs_core.pipeline import check_source
-from tests.browser.test_browser import _screenshot_helpers, _streamlit_server, chromium  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
-
-
-def _card(page, label: str) -> str:
-    return page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$")),
-    ).locator('[data-testid="stMetricValue"]').inner_text()
 
 
 def _params(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
-def test_a_shared_url_opens_the_same_view_and_a_reload_keeps_it(demo_db, chromium, tmp_path):  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+def test_a_shared_url_opens_the_same_view_and_a_reload_keeps_it(demo_db, new_app):
+    from playwright.sync_api import expect
 
     checked = check_source(demo_db)
     end = checked.months[-3]
@@ -43,41 +36,34 @@ def test_a_shared_url_opens_the_same_view_and_a_reload_keeps_it(demo_db, chromiu
     quarter = retention_kpis(checked.arr, resolve_period("quarter", end), enterprise)
     month = retention_kpis(checked.arr, resolve_period("month", end), enterprise)
     assert pct(quarter.nrr) != pct(month.nrr)  # so the reload check below can tell the two apart (GRR can tie)
-    helpers = _screenshot_helpers()
-    with _streamlit_server(demo_db, tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), args=helpers.CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1400})
-            page.goto(f"{url}/?period=Quarter&as_of={month_end(end).isoformat()}&segment=Enterprise")
-            helpers.wait_until_idle(page, timeout_ms=120_000)
-            main, sidebar = page.locator('[data-testid="stMain"]'), page.locator('[data-testid="stSidebar"]')
-            expect(main.get_by_role("radio", name="Quarter", exact=True)).to_be_checked()
-            expect(main.get_by_role("combobox", name="As of (month end)")).to_have_value(month_end(end).isoformat())
-            expect(sidebar.locator('[data-testid="stMultiSelect"]').first).to_contain_text("Enterprise")
-            assert _card(page, "NRR") == pct(quarter.nrr) and _card(page, "GRR") == pct(quarter.grr)
-            assert _card(page, "Logo retention") == pct(quarter.logo_retention)
+    app = new_app(height=1400)
+    page = app.open(f"?period=Quarter&as_of={month_end(end).isoformat()}&segment=Enterprise")
+    main, sidebar = app.main, app.sidebar
+    expect(main.get_by_role("radio", name="Quarter", exact=True)).to_be_checked()
+    expect(main.get_by_role("combobox", name="As of (month end)")).to_have_value(month_end(end).isoformat())
+    expect(sidebar.locator('[data-testid="stMultiSelect"]').first).to_contain_text("Enterprise")
+    assert app.card("NRR").inner_text() == pct(quarter.nrr) and app.card("GRR").inner_text() == pct(quarter.grr)
+    assert app.card("Logo retention").inner_text() == pct(quarter.logo_retention)
 
-            main.locator('[data-testid="stRadio"]').filter(has_text="Period").get_by_text("Month", exact=True).click()
-            expect(page).to_have_url(re.compile(r"period=Month"), timeout=30_000)
-            helpers.wait_until_idle(page, timeout_ms=60_000)
-            assert _card(page, "NRR") == pct(month.nrr)
-            params = _params(page)
-            assert params["period"] == ["Month"] and params["segment"] == ["Enterprise"]
-            assert params["as_of"] == [month_end(end).isoformat()]
+    main.locator('[data-testid="stRadio"]').filter(has_text="Period").get_by_text("Month", exact=True).click()
+    expect(page).to_have_url(re.compile(r"period=Month"), timeout=30_000)
+    app.wait()
+    assert app.card("NRR").inner_text() == pct(month.nrr)
+    params = _params(page)
+    assert params["period"] == ["Month"] and params["segment"] == ["Enterprise"]
+    assert params["as_of"] == [month_end(end).isoformat()]
 
-            page.reload()
-            helpers.wait_until_idle(page, timeout_ms=120_000)
-            expect(main.get_by_role("radio", name="Month", exact=True)).to_be_checked()
-            assert _card(page, "NRR") == pct(month.nrr)
+    page.reload()
+    app.wait()
+    expect(main.get_by_role("radio", name="Month", exact=True)).to_be_checked()
+    assert app.card("NRR").inner_text() == pct(month.nrr)
 
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("Data", exact=True).click()
-            expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=30_000)
-            assert _params(page).get("segment") == ["Enterprise"]  # the sidebar filter stays in the URL on every page
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("Executive overview", exact=True).click()
-            expect(page.get_by_role("heading", name="Executive overview")).to_be_visible(timeout=30_000)
-            helpers.wait_until_idle(page, timeout_ms=60_000)
-            expect(main.get_by_role("radio", name="Month", exact=True)).to_be_checked()
-            assert _card(page, "NRR") == pct(month.nrr)
-            assert _params(page)["period"] == ["Month"]
-        finally:
-            browser.close()
+    app.nav("Data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=30_000)
+    assert _params(page).get("segment") == ["Enterprise"]  # the sidebar filter stays in the URL on every page
+    app.nav("Executive overview")
+    expect(page.get_by_role("heading", name="Executive overview")).to_be_visible(timeout=30_000)
+    app.wait()
+    expect(main.get_by_role("radio", name="Month", exact=True)).to_be_checked()
+    assert app.card("NRR").inner_text() == pct(month.nrr)
+    assert _params(page)["period"] == ["Month"]
