@@ -13,6 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from chs_app import sources
+from chs_core.demo import refresh
+from chs_core.demo import stamp as demo_stamp
 from chs_core.errors import DataError, ModelError
 from chs_core.kpis import cohorts as kpi_cohorts
 from chs_core.metrics.catalog import SignalSettings
@@ -31,17 +33,16 @@ from chs_core.sources.redact import redact
 SourceRef = tuple[str, str, str]
 
 
-@st.cache_resource(show_spinner="Building the demo data (first run only, about 15 seconds)…")
-def _build_demo(path: str) -> str:
-    from chs_core.demo.build import build_demo_database
-
-    return str(build_demo_database(Path(path)))
+@st.cache_resource(show_spinner="Building the demo data (first run, or the demo generator changed; about 15 seconds)…")
+def _build_demo(path: str, reason: str) -> str:
+    """Once per path and reason in this process, however many sessions ask at the same time."""
+    return str(refresh.rebuild(Path(path)))
 
 
 def current_source() -> SourceRef:
     location, mapping = sources.data_location(), sources.mapping_location() or ""
-    if sources.is_demo(location) and not Path(location).exists():
-        _build_demo(location)
+    if sources.is_demo(location) and (reason := demo_stamp.rebuild_reason(location)):
+        _build_demo(location, reason)
     try:
         return (location, source_for(location, mapping or None).key, mapping)
     except DataError:

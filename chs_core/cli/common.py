@@ -46,13 +46,10 @@ def data_source(args) -> str | Source:
 
 
 def ensure_demo(path: str | Path) -> None:
-    """The bundled demo database is built on first use."""
-    path = Path(path)
-    if path.resolve() == DEMO_DATABASE.resolve() and not path.exists():
-        from chs_core.demo.build import build_demo_database
+    """The bundled demo database is built on first use, and again when the demo generator changed since."""
+    from chs_core.demo.refresh import ensure_demo as refresh_demo
 
-        print(f"Building the demo database at {path} (first use, a few seconds)…", file=sys.stderr)
-        build_demo_database(path)
+    refresh_demo(path, DEMO_DATABASE, say=lambda message: print(message, file=sys.stderr))
 
 
 def open_data(args) -> tuple[Dataset, CheckedSource]:

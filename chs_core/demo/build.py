@@ -16,6 +16,7 @@ account, 72 -> 45 -> 75) over the simulated book.
 """
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -30,6 +31,7 @@ from chs_core.contract import SEGMENTS, TABLES
 from chs_core.demo.activities import build_activities
 from chs_core.demo.csms import CSM_NAMES
 from chs_core.demo.people import build_people
+from chs_core.demo.stamp import write_stamp
 from chs_core.demo.stories import STORY_INDEX, apply_story, has_story, story_for
 from chs_core.demo.support_and_billing import build_invoices, build_nps, build_tickets
 from chs_core.demo.usage import decoded, usage_chunks
@@ -163,13 +165,26 @@ def generate_demo(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date
     return {t.name: frames[t.name] for t in TABLES}
 
 
+def demo_knobs() -> dict[str, inspect.Parameter]:
+    """demo_tables' parameters (seed, n_accounts, end_month, n_months, and any knob added later)."""
+    return dict(inspect.signature(demo_tables).parameters)
+
+
+def build_params(seed: int, kwargs: dict) -> dict:
+    """Every build parameter, defaults filled in and dates as text, for the stamp (a rebuild repeats the book)."""
+    bound = inspect.Signature(list(demo_knobs().values())).bind(seed, **kwargs)
+    bound.apply_defaults()
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in bound.arguments.items()}
+
+
 def build_demo_database(path: Path, seed: int = DEMO_SEED, overwrite: bool = False, **kwargs) -> Path:
     """Write the demo as a DuckDB file, one table per contract table typed as the contract says.
 
     Table by table and usage chunk by chunk, so memory stays bounded at any book size. Written to a
     temporary file beside `path` (named after it, removed on any failure) and moved into place, so a
     reader never sees a half-written database. An existing file is replaced only with overwrite=True;
-    a folder never is. kwargs go to demo_tables (n_accounts, end_month, n_months).
+    a folder never is. kwargs go to demo_tables (n_accounts, end_month, n_months); they and the generator's
+    version are stamped into the file (stamp.py), so a stale bundled demo is rebuilt after a pull.
     """
     path = Path(path)
     if path.is_dir():
@@ -193,6 +208,7 @@ def build_demo_database(path: Path, seed: int = DEMO_SEED, overwrite: bool = Fal
                 con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM piece')
                 con.unregister("piece")
                 del piece
+            write_stamp(con, build_params(seed, kwargs))
             con.execute("CHECKPOINT")
         finally:
             con.close()

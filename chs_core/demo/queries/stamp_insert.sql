@@ -1,0 +1,1 @@
+INSERT INTO _chs_demo_build VALUES (?, ?, now()::TIMESTAMP)
