@@ -42,5 +42,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # e.g. an output file that cannot be written
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = exc.filename or getattr(args, "output", None) or getattr(args, "out", None) or "output"
+        print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -65,6 +65,13 @@ def model_arg(args) -> Model:
     return load_model(args.model)
 
 
+def _first_month(checked: CheckedSource) -> date | None:
+    if checked.arr is None or checked.arr.empty:
+        return None
+    first = checked.arr["month"].min()
+    return first.date() if hasattr(first, "date") else first
+
+
 def as_of_arg(args, checked: CheckedSource) -> date:
     """--as-of, else the end of the last complete month; a date in a partial month is warned about."""
     check = checked.completeness
@@ -76,6 +83,10 @@ def as_of_arg(args, checked: CheckedSource) -> date:
         return checked.default_as_of
     if args.as_of > date.today():
         raise UsageError(f"--as-of {args.as_of} is in the future; pass a date up to today")
+    first = _first_month(checked)
+    if first is not None and args.as_of < first:
+        raise UsageError(f"--as-of {args.as_of} is before the data starts (the first ARR month is {first:%Y-%m}); "
+                         f"pass a date from {first} on")
     if check.partial and args.as_of >= check.last_month:
         print(f"Warning: {check.message} --as-of {args.as_of} falls in that month.", file=sys.stderr)
     return args.as_of

@@ -36,11 +36,20 @@ def register(sub) -> dict:
     return {"backtest": cmd_backtest, "suggest-weights": cmd_suggest}
 
 
+MAX_HORIZON_MONTHS = 60
+MAX_BOOTSTRAP = 10_000  # an interval is steady long before this; more would only keep the machine busy
+
+
+def _check_judging(args) -> None:
+    if not 1 <= args.horizon_months <= MAX_HORIZON_MONTHS:
+        raise UsageError(f"--horizon-months {args.horizon_months}: give a whole number of months, 1 to "
+                         f"{MAX_HORIZON_MONTHS}")
+    if not 0 <= args.bootstrap <= MAX_BOOTSTRAP:
+        raise UsageError(f"--bootstrap {args.bootstrap}: give 0 (no intervals) to {MAX_BOOTSTRAP:,} replicates")
+
+
 def cmd_backtest(args) -> int:
-    if args.horizon_months < 1:
-        raise UsageError(f"--horizon-months {args.horizon_months}: give a whole number of months, 1 or more")
-    if args.bootstrap < 0:
-        raise UsageError(f"--bootstrap {args.bootstrap}: give 0 (no intervals) or more replicates")
+    _check_judging(args)
     ds, checked = open_data(args)
     with ds:
         model = model_arg(args)
@@ -57,8 +66,7 @@ def cmd_backtest(args) -> int:
 
 
 def cmd_suggest(args) -> int:
-    if args.horizon_months < 1:
-        raise UsageError(f"--horizon-months {args.horizon_months}: give a whole number of months, 1 or more")
+    _check_judging(args)
     if not args.out.parent.is_dir():
         raise UsageError(f"--out {args.out}: the folder {args.out.parent} does not exist; create it or pick another")
     if args.out.is_dir():

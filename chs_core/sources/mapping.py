@@ -28,7 +28,7 @@ import codecs
 import difflib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -227,6 +227,16 @@ def _rule(where: str, spec: dict) -> SubscriptionRule:
     return SubscriptionRule(ends == "inclusive", float(factor), through)
 
 
+def _file(where: str, value: object) -> str:
+    """A file in the data folder (or a sub-folder of it): never an absolute path or one leading out with '..'."""
+    name = _text(where, value)
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).anchor or ".." in PurePosixPath(
+            name.replace("\\", "/")).parts:
+        raise _fail(where, f"{name[:80]!r} lies outside the data folder",
+                    "put the file in the data folder and write its name (a sub-folder such as exports/a.csv is fine)")
+    return name
+
+
 def _table(where: str, spec: object, base: CsvOptions) -> TableMap:
     if not isinstance(spec, dict):
         raise _fail(where, "expected a mapping with file and columns", "write file: NAME.csv and columns: {...}")
@@ -237,7 +247,7 @@ def _table(where: str, spec: object, base: CsvOptions) -> TableMap:
     if not isinstance(columns, dict):
         raise _fail(f"{where}.columns", "expected contract column: file column pairs", "write {account_id: customer_id}")
     _check_keys(f"{where}.columns", columns, known)
-    return TableMap(file=None if spec.get("file") is None else _text(f"{where}.file", spec["file"]),
+    return TableMap(file=None if spec.get("file") is None else _file(f"{where}.file", spec["file"]),
                     columns={c: _column(f"{where}.columns.{c}", s) for c, s in columns.items()},
                     rule=_rule(where, spec) if name == "subscriptions" else SubscriptionRule(),
                     csv=_csv(f"{where}.csv", spec["csv"], base) if spec.get("csv") is not None else None,

@@ -10,7 +10,9 @@ from tests.messy import full_book
 from tests.unit.test_messy_inputs import CASES
 
 CHOSEN = ("hostile header", "sqlite file as data", "ARR NaN", "-infinity and epoch", "FIFO as a table",
-          "account ids in another case", "unknown role", "mixed CRLF and LF", "headers arr and ARR")
+          "account ids in another case", "unknown role", "mixed CRLF and LF", "headers arr and ARR",
+          "usage export loaded twice", "tz-aware Parquet east of UTC", ".csv.gz that is not gzip",
+          "closed_at instead of opened_at")
 BY_NAME = {c.name: c for c in CASES}
 
 
@@ -36,4 +38,18 @@ def test_messy_input_in_the_app(name, run_app, page_paths, tmp_path, monkeypatch
     listed = "\n".join(str(d.value.to_dict()) for d in at.dataframe) + _text(at.error) + _text(at.markdown)
     if case.verdict != "clean":
         assert any(word in listed for word in case.words), listed
+    assert not any(word in listed + shown for word in case.absent), listed  # no harmful advice either
     assert not (tmp_path / "pwned.txt").exists()
+
+
+def test_a_hostile_model_stops_every_page_with_its_message(run_app, page_paths, tmp_path):
+    from tests.unit.test_hostile_models import _laughs
+
+    model = tmp_path / "model.yaml"
+    model.write_text(_laughs(9))  # the billion-laughs alias ladder
+    at = run_app(data=write_csv_folder(full_book(), tmp_path / "data"), model=model)
+    for page in ("executive", "at_risk", "tuning"):
+        if page != "executive":
+            at.switch_page(page_paths[page]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.metric and "aliases expand to more than" in _text(at.error), page

@@ -139,3 +139,29 @@ def test_connections_never_install_or_load_extensions_by_themselves():
     settings = dict(con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN "
                                 "('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+
+
+@pytest.mark.parametrize("mapping", [
+    f"tables:\n  accounts:\n    columns:\n      industry: {json.dumps(HOSTILE[0])}\n",
+    f"tables:\n  contacts:\n    columns:\n      role: {{from: role, values: {{{json.dumps(HOSTILE[1])}: champion}}}}\n",
+    f"date_format: {json.dumps('%Y-%m-%d' + HOSTILE[1])}\n",
+    f"tables:\n  csm_activities:\n    columns:\n      outcome: {{value: {json.dumps(HOSTILE[2])}}}\n",
+], ids=["column", "value map", "date format", "constant"])
+def test_hostile_names_in_a_mapping_file_run_no_sql(tmp_path, monkeypatch, capsys, mapping):
+    monkeypatch.chdir(tmp_path)
+    folder = write_csv_folder(_with_hostile_columns(), tmp_path / "data")  # the hostile names are real columns
+    (folder / "chs.yaml").write_text(mapping)
+    main(["validate", "--data", str(folder)])
+    main(["kpis", "--data", str(folder)])
+    said = capsys.readouterr()
+    assert "Traceback" not in said.err and "Parser Error" not in said.err
+    assert not list(tmp_path.rglob(TARGET)), "a name from the mapping ran as SQL"
+
+
+@pytest.mark.parametrize("name", ["/etc/hostname", "../../../../../../etc/hostname", "a/../../b.csv", "C:\\x.csv"])
+def test_a_mapping_never_reads_a_file_outside_the_data_folder(tmp_path, capsys, name):
+    folder = write_csv_folder(full_book(), tmp_path / "data")
+    (folder / "chs.yaml").write_text(f"tables:\n  accounts:\n    file: {json.dumps(name)}\n")
+    assert main(["validate", "--data", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "tables.accounts.file" in err and "lies outside the data folder" in err

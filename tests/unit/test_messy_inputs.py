@@ -313,4 +313,14 @@ def test_score_into_a_missing_folder_and_a_negative_horizon_are_usage_errors(tmp
     code, said = _run("backtest", "--data", str(folder), "--horizon-months", "-3")
     assert code == 2 and "--horizon-months -3" in said
     assert not (tmp_path / "missing").exists()
+    code, said = _run("backtest", "--data", str(folder), "--bootstrap", "100000000")  # would run for hours
+    assert code == 2 and "--bootstrap 100000000: give 0 (no intervals) to 10,000" in said
+    code, said = _run("suggest-weights", "--data", str(folder), "--out", str(tmp_path / "d.yaml"),
+                      "--horizon-months", "-3")
+    assert code == 2 and "--horizon-months -3" in said and not (tmp_path / "d.yaml").exists()
+    code, said = _run("score", "--data", str(folder), "--as-of", "1925-01-01")  # a typo'd year: no empty table
+    assert code == 2 and "before the data starts (the first ARR month is 2025-01)" in said
+    if Path("/dev/full").exists():  # a disk that is full: the message names the file
+        code, said = _run("score", "--data", str(folder), "-o", "/dev/full")
+        assert code == 2 and "/dev/full: No space left on device" in said
     shutil.rmtree(folder)
