@@ -33,7 +33,14 @@ def cmd_init_mapping(args) -> int:
         raise UsageError(f"{args.output.parent} is not a folder; create it or pass -o into an existing folder")
     args.output.write_text(text, encoding="utf-8")
     load_mapping(args.output)  # the proposal must read back as a valid mapping
-    tables = ", ".join(f"{p.table} <- {p.file}" for p in proposals) or "none"
-    print(f"Wrote {args.output} ({tables}). Check it, then: python -m chs_core validate --data {args.folder}",
-          file=sys.stderr)
+    if not proposals:
+        print(f"Wrote {args.output}, but no file in {args.folder} looks like a contract table (accounts, "
+              "subscriptions or arr_monthly, tickets, ...): name the files and columns in it by hand "
+              "(docs/own_data.md)", file=sys.stderr)
+        return 0
+    tables = ", ".join(f"{p.table} <- {p.file}" for p in proposals)
+    used_there = args.output.resolve() == (args.folder / MAPPING_FILE).resolve()
+    mapping = "" if used_there else f" --mapping {args.output}"  # elsewhere it is read only when named
+    print(f"Wrote {args.output} ({tables}). Check it, then: python -m chs_core validate --data {args.folder}"
+          f"{mapping}", file=sys.stderr)
     return 0

@@ -58,7 +58,9 @@ SYNONYMS = {
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    """customerID, Customer ID and customer-id all become customer_id."""
+    split = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return re.sub(r"[^a-z0-9]+", "_", split.lower()).strip("_")
 
 
 def closest_column(contract_column: str, file_columns: list[str], taken: set[str]) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from chs_core.contract import TABLES_BY_NAME
 from chs_core.sources.propose import TableProposal
 
 # Subscriptions only: the rule monthly ARR is derived by, written out so a person sees and can change it.
@@ -22,6 +23,13 @@ def _column_line(column: str, source: str, values: dict[str, str]) -> str:
     return f"      {column}: {{from: {_q(source)}, values: {{{pairs}}}}}"
 
 
+def _left_out(p: TableProposal, lines: list[str]) -> list[str]:
+    """An optional table the file cannot fill: written as comments, so the proposal loads (without it) as it is."""
+    return ([f"  # {p.table}: {p.file} has no column for {', '.join(p.missing)}, so it is left out; to use it, name "
+             "those columns and remove the '# ' in front of these lines"] + ["  # " + line[2:] for line in lines
+                                                                            if "# MISSING" not in line])
+
+
 def table_lines(p: TableProposal) -> list[str]:
     lines = [f"  {p.table}:", f"    file: {_q(p.file)}", "    columns:"]
     for column, source in p.columns.items():
@@ -37,6 +45,8 @@ def table_lines(p: TableProposal) -> list[str]:
                      f"or give a constant ({column}: {{value: ...}})")
     if p.table == "subscriptions":
         lines += RULE_LINES
+    if p.missing and not TABLES_BY_NAME[p.table].required:
+        return _left_out(p, lines)
     return lines
 
 

@@ -156,8 +156,17 @@ TABLE_CHECKS: tuple[Callable[[Dataset, Table], list[Problem]], ...] = (
 
 def _missing_table(ds: Dataset, table: Table) -> Problem:
     close = [f for f in ds.unmatched_files if table.name in f.lower()]
-    fix = (f"rename {close[0]} to {table.name}{close[0][close[0].index('.'):]} and map its columns to the contract"
-           if close else f"provide {_file_hint(table)}")
+    if close:
+        fix = (f"rename {close[0]} to {table.name}{close[0][close[0].index('.'):]} with the contract's column names, "
+               "or map it as it is with a chs.yaml (python -m chs_core init-mapping FOLDER proposes one; the Data "
+               "page too)")
+    elif ds.unmatched_files:
+        fix = (f"no file is named {table.name}.csv; the files here ({_examples(list(ds.unmatched_files[:4]))}) can be "
+               "mapped with a chs.yaml (python -m chs_core init-mapping FOLDER proposes one; the Data page too)")
+    else:
+        fix = f"provide {_file_hint(table)}"
+    if table.name == "arr_monthly":
+        fix += "; a billing export (account_id, start_date, end_date, mrr) as subscriptions works instead"
     return Problem(table.name, None, None, f"required table is missing from {ds.origin}", fix)
 
 

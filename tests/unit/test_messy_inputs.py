@@ -210,6 +210,8 @@ CASES = [
          ("tickets.opened_at", "add a column 'opened_at'"), absent=("rename column 'closed_at'",)),
     Case("misspelt column", _edit("accounts", lambda f: f.rename(columns={"account_name": "acount_name"})), "error",
          ("rename column 'acount_name' to 'account_name'",)),
+    Case("usage_id is no user_id", _edit("usage_events", lambda f: f.rename(columns={"user_id": "usage_id"})), "error",
+         ("usage_events.user_id", "add a column 'user_id'"), absent=("rename column 'usage_id'",)),
 ]
 
 
