@@ -106,10 +106,20 @@ def _error_of(path: Path) -> str:
     return "loaded"
 
 
-def test_cli_reports_a_hostile_model_without_a_traceback(tmp_path, capsys):
+@pytest.fixture(scope="module")
+def small_book(tmp_path_factory) -> Path:
+    return write_csv_folder(six_accounts(), tmp_path_factory.mktemp("data"))
+
+
+CLI_RUNS = [("score", *c) for c in CASES] + [(cmd, *CASES[0]) for cmd in ("kpis", "backtest", "explain")]
+
+
+@pytest.mark.parametrize("command, name, content, words", CLI_RUNS, ids=[f"{r[0]}-{r[1]}" for r in CLI_RUNS])
+def test_cli_reports_a_hostile_model_without_a_traceback(tmp_path, capsys, small_book, command, name, content, words):
     path = tmp_path / "model.yaml"
-    path.write_text(_laughs(9))
-    folder = write_csv_folder(six_accounts(), tmp_path / "data")
-    code = main(["score", "--data", str(folder), "--model", str(path)])
+    path.write_bytes(content)
+    account = ["A"] if command == "explain" else []
+    code = main([command, *account, "--data", str(small_book), "--model", str(path)])
     captured = capsys.readouterr()
-    assert code == 2 and "aliases expand" in captured.err and captured.out == ""
+    assert code == 2 and captured.out == "" and "Traceback" not in captured.err  # no figure from a refused model
+    assert all(word in captured.err for word in words) and len(captured.err) < 1200

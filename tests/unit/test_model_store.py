@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,35 @@ def test_history_is_bounded_by_the_setting(model, tmp_path, monkeypatch):
     assert len(kept) == 3
     versions = list_versions(path)
     assert [v.note for v in versions] == ["usage 36", "usage 35", "usage 34", "usage 33"]  # newest first
+
+
+def test_a_save_killed_midway_leaves_the_old_model_and_its_temp_is_cleared_next_time(model, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.yaml"
+    save_model(model, path)
+    before = path.read_text()
+    # A real process, killed (SIGKILL: no cleanup runs) after writing its temp file and before the swap.
+    child = subprocess.Popen([sys.executable, "-c", (
+        "import time, sys\n"
+        "from chs_core.model import edits, load_model, save_model, store\n"
+        "store.os.replace = lambda *a: time.sleep(60)\n"
+        f"m = load_model({str(path)!r})\n"
+        f"save_model(edits.with_component_weight(m, 'usage', 41), {str(path)!r})\n")],
+        cwd=Path(__file__).resolve().parents[2])
+    try:
+        deadline = time.time() + 30
+        while not list(tmp_path.glob(".model.yaml.*.tmp")) and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)  # let it finish writing and fsyncing the temp file
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    left = list(tmp_path.glob(".model.yaml.*.tmp"))
+    assert len(left) == 1 and path.read_text() == before  # never half a model
+    old = time.time() - 2 * store.STALE_TEMP_SECONDS
+    os.utime(left[0], (old, old))
+    save_model(model, path)  # the next save clears what the killed one left
+    assert not list(tmp_path.glob(".model.yaml.*.tmp")) and load_model(path) == model
