@@ -23,6 +23,7 @@ from pathlib import Path
 
 PROBE_BYTES = 1 << 20
 SEP_LINE = re.compile(r"^sep=(.)$")
+DECIMAL_COMMA_NUMBER = re.compile(r"^\s*[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]*),[0-9]+\s*$")  # 1.234,5 or 12,5
 
 
 class UnreadableFile(ValueError):

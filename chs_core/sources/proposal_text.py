@@ -32,6 +32,9 @@ def _left_out(p: TableProposal, lines: list[str]) -> list[str]:
 
 def table_lines(p: TableProposal) -> list[str]:
     lines = [f"  {p.table}:", f"    file: {_q(p.file)}", "    columns:"]
+    if p.csv:  # how the file is written (read from its bytes and values): see docs/own_data.md, CSV options
+        options = ", ".join(f"{k}: {_q(v) if isinstance(v, str) else str(v).lower()}" for k, v in p.csv.items())
+        lines.insert(2, f"    csv: {{{options}}}")
     for column, source in p.columns.items():
         lines.append(_column_line(column, source, p.values.get(column, {})))
         odd = p.unmapped.get(column)

@@ -6,13 +6,13 @@ view, so a value that fails its type is reported, never silently turned into NUL
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
 from chs_core.contract import INPUT_TABLES, Table
 from chs_core.errors import DataError, Problem
 from chs_core.sources import Dataset
+from chs_core.sources.csv_layout import DECIMAL_COMMA_NUMBER
 from chs_core.validation import sql
 from chs_core.validation.codes import unknown_codes
 from chs_core.validation.ids import padded_ids, unmatched_accounts
@@ -20,8 +20,6 @@ from chs_core.validation.rules import EVENT_DATE_COLUMNS, PAST_ONLY_COLUMNS, TYP
 from chs_core.validation.soundness import soundness_problems
 from chs_core.validation.subscriptions import derived_table_problems
 from chs_core.validation.suggest import rename_candidate
-
-DECIMAL_COMMA = re.compile(r"^\s*[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]*),[0-9]+\s*$")  # 1.234,5 or 12,5
 
 
 def _file_hint(table: Table) -> str:
@@ -67,7 +65,7 @@ def _wrong_types(ds: Dataset, table: Table) -> list[Problem]:
 
 
 def _type_hint(kind: str, examples: list) -> str:
-    if kind in ("DOUBLE", "BIGINT") and any(DECIMAL_COMMA.match(str(v)) and "," in str(v) for v in examples):
+    if kind in ("DOUBLE", "BIGINT") and any(DECIMAL_COMMA_NUMBER.match(str(v)) and "," in str(v) for v in examples):
         return (f"{TYPE_HINTS[kind]}; a file written with decimal commas (1.234,5) is read with "
                 "csv: {decimal_comma: true} in chs.yaml (docs/own_data.md)")
     return TYPE_HINTS[kind]

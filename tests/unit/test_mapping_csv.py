@@ -115,3 +115,25 @@ def test_a_table_level_unknown_option_names_the_table(tmp_path):
     folder = _export(tmp_path, MAPPING.replace("    file: kunden.csv\n", "    file: kunden.csv\n    csv: {delim: x}\n"))
     with pytest.raises(DataError, match=r"tables\.accounts\.csv: unknown key 'delim'.*did you mean 'delimiter'"):
         load_mapping(folder / "chs.yaml")
+    # The subscriptions rule (through, end_date, mrr_to_arr) under another table would be ignored: refused.
+    folder = _export(tmp_path, MAPPING.replace("    file: kunden.csv\n", "    file: kunden.csv\n    through: 2025-04-30\n"))
+    with pytest.raises(DataError, match=r"tables\.accounts: unknown key 'through'"):
+        load_mapping(folder / "chs.yaml")
+
+
+def test_init_mapping_proposes_the_encoding_and_decimal_commas_it_finds(tmp_path, capsys):
+    (tmp_path / "customers.csv").write_bytes(
+        "account_id;account_name;segment;licensed_seats\r\nA;Müller GmbH;SMB;10\r\nB;Groß AG;SMB;12\r\n".encode("cp1252"))
+    (tmp_path / "billing.csv").write_text("customer_id;start_date;end_date;monthly_amount\n"
+                                         "A;2025-01-15;;1.234,50\nB;2025-02-01;2025-04-01;99,90\n")
+    (tmp_path / "us_billing.csv").write_text('invoice_id,customer_id,due_date,amount\nI1,A,2025-01-31,"1,200"\n')
+    assert main(["init-mapping", str(tmp_path), "-o", str(tmp_path / "chs.yaml")]) == 0
+    text = (tmp_path / "chs.yaml").read_text()
+    assert 'file: "customers.csv"\n    csv: {encoding: "cp1252"}' in text
+    assert 'file: "billing.csv"\n    csv: {decimal_comma: true}' in text
+    assert 'file: "us_billing.csv"\n    columns' in text  # "1,200" may be a thousands comma: nothing proposed
+    (tmp_path / "chs.yaml").write_text(text.replace("    mrr_to_arr: 12", "    mrr_to_arr: 12\n    through: 2025-04-30"))
+    with source_for(tmp_path).open() as ds:
+        assert ds.scalar("SELECT account_name FROM accounts WHERE account_id = 'A'") == "Müller GmbH"
+        assert ds.scalar("SELECT sum(arr) FROM arr_monthly WHERE month = DATE '2025-03-01'") == pytest.approx(
+            14814.0 + 1198.8)
