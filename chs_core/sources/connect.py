@@ -59,8 +59,8 @@ def source_from(location: str | Path, mapping: str | Path | None = None):
         mapping_file = Path(mapping) if mapping else path / MAPPING_FILE
         if mapping_file.is_file():
             return MappedSource(path, load_mapping(mapping_file), mapping_file)
-        if mapping:
-            load_mapping(mapping_file)  # raises: the mapping named cannot be read
+        if mapping or mapping_file.exists() or mapping_file.is_symlink():
+            load_mapping(mapping_file)  # raises: the mapping cannot be read (a folder, a pipe, a broken link)
         return FolderSource(path)
     if mapping:
         raise DataError([Problem(str(mapping), None, None, "a mapping file applies to a folder or a PostgreSQL URL",

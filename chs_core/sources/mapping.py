@@ -36,6 +36,7 @@ import yaml
 from chs_core.contract import TABLES_BY_NAME
 from chs_core.errors import DataError, Problem
 from chs_core.sources.csv_layout import CsvOptions
+from chs_core.sources.files import not_a_regular_file
 from chs_core.sources.subscriptions import SubscriptionRule
 
 MAPPING_FILE = "chs.yaml"
@@ -275,6 +276,9 @@ def parse_mapping(data: object, origin: str = "mapping") -> Mapping:
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file; DataError names the file, the key and the fix."""
     path = Path(path)
+    why = not_a_regular_file(path)  # a pipe would block the read
+    if why:
+        raise _fail(str(path), f"the mapping file {why}", "pass --mapping with a chs.yaml file")
     try:
         if path.stat().st_size > MAX_BYTES:
             raise _fail(str(path), f"the mapping file is larger than {MAX_BYTES // 1000} KB",
