@@ -3,12 +3,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from chs_app import data, guards, state
+from chs_app import account_data, data, guards, state
 from chs_app.sections import account as sections
 from chs_core.pipeline import history_dates
-from chs_core.workspace import explain, explain_change
 from chs_core.workspace.evidence import events_between
-from chs_core.workspace.history import history_grid, score_history
 
 source = guards.source_or_stop()
 model = guards.model_or_stop()
@@ -22,8 +20,8 @@ if not account_id:
         st.stop()
     st.query_params["account"] = picked
     st.rerun()
-accounts = source.accounts.set_index(source.accounts["account_id"].astype(str))
-if account_id not in accounts.index:
+match = source.accounts[source.accounts["account_id"].astype(str) == account_id]
+if match.empty:
     st.title("Account not found")
     sections.not_found(account_id, source.accounts)
     st.stop()
@@ -49,25 +47,25 @@ sections.back_links()
 ref = data.current_source()
 as_of = st.session_state[state.ACCOUNT_AS_OF]
 since = st.session_state[state.ACCOUNT_SINCE]
-pair = data.account_metrics(ref, model, account_id, (since, as_of))
-e = explain(pair, model, account_id, as_of)
+a = account_data.Account.of(ref, model, account_id)
+e = account_data.explanation(a.key, as_of, a)
 if e is None:
-    st.title(str(accounts.at[account_id, "account_name"]))
+    st.title(str(match["account_name"].iloc[0]))
     st.warning(f"`{account_id}` was not a customer on {as_of:%d %b %Y} (no ARR that month), so it has no score "
                "then. Pick another as-of date below.", icon=":material/event_busy:")
     st.date_input("As of", key=state.ACCOUNT_AS_OF, min_value=first, max_value=default_as_of)
     st.stop()
-sections.header(accounts.loc[account_id], e, pair[pair["as_of"].dt.date == as_of].iloc[0])
+grid = account_data.account_metrics(a.key, as_of, a)
+sections.header(match.iloc[0], e, grid[grid["as_of"].dt.date == as_of].iloc[0])
 sections.actions(e)
 st.divider()
-sections.why(e)
+sections.why(e, account_data.waterfall_chart(a.key, as_of, a) if e.scored else None)
 st.divider()
-hist = score_history(data.account_metrics(ref, model, account_id, tuple(history_grid(first, as_of))), model)
-sections.history(hist, model, since, as_of)
+sections.history(account_data.history(a.key, as_of, a), model, account_data.history_chart(a.key, since, as_of, a))
 controls = st.columns([1, 1, 3])
 controls[0].date_input("Compare from", key=state.ACCOUNT_SINCE, min_value=first, max_value=as_of - timedelta(days=1))
 controls[1].date_input("to (as of)", key=state.ACCOUNT_AS_OF, min_value=first, max_value=default_as_of)
-evidence = data.account_evidence(ref, account_id, as_of, model.signals)
-sections.change(explain_change(pair, model, account_id, since, as_of), events_between(evidence, since, as_of))
+evidence = account_data.evidence(a.key, as_of, a)
+sections.change(account_data.change(a.key, since, as_of, a), events_between(evidence, since, as_of))
 st.divider()
-sections.evidence(evidence, e)
+sections.evidence_section(a, e)

@@ -146,24 +146,6 @@ def work_queue(ref: SourceRef, model: Model, as_of: date) -> pd.DataFrame:
         return queue_for(ds, model, as_of)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def account_metrics(ref: SourceRef, model: Model, account_id: str, dates: tuple[date, ...]) -> pd.DataFrame:
-    """One account's metrics at the given dates (account filter pushed into the SQL: fast on demand)."""
-    from chs_core.workspace.history import account_metrics as compute
-
-    with source_of(ref).open() as ds:
-        return compute(ds, model, account_id, list(dates))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def account_evidence(ref: SourceRef, account_id: str, as_of: date, signals: SignalSettings):
-    """The evidence tables behind one account's metrics on `as_of`."""
-    from chs_core.workspace.evidence import account_evidence as read
-
-    with source_of(ref).open() as ds:
-        return read(ds, account_id, as_of, signals)
-
-
 @st.cache_data(show_spinner="Reading date ranges…", max_entries=setting("cache_entries_sources"))
 def table_freshness_of(ref: SourceRef, as_of: date | None) -> list[TableFreshness]:
     """Rows, first and latest date per table, and how far behind the as-of date (the Data page)."""

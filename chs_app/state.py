@@ -54,6 +54,7 @@ QUEUE_LAST_PARAMS = "queue_last_params"  # the queue's filters, for the account 
 ACCOUNT_PICK = "account_pick"
 ACCOUNT_AS_OF = "account_as_of"
 ACCOUNT_SINCE = "account_since"
+ACCOUNT_EVIDENCE_TAB = "account_evidence_tab"
 
 # Tuning studio: every control's key is TUNING_PREFIX + its chs_core.tuning.form name ("tune:cw:usage").
 TUNING_PREFIX = "tune:"

@@ -29,26 +29,32 @@ def waterfall_figure(labels: Sequence[str], points: Sequence[float], score: floa
 def history_figure(history: pd.DataFrame, tiers: Sequence[tuple[str, float, str]], marks: Sequence[date] = (),
                    cut_off: float | None = None) -> go.Figure:
     """Score over time on tier bands (name, min_score, colour, best first), score-drop alerts marked, and the two
-    compared dates as dotted lines."""
-    fig = go.Figure()
+    compared dates as dotted lines.
+
+    Bands and lines are written into the layout in one go (add_hrect / add_vline re-validate the whole layout
+    for each shape: most of this figure's build time)."""
     ordered = sorted(tiers, key=lambda t: t[1])
     tops = [t[1] for t in ordered[1:]] + [100.0]
-    for (name, low, colour), high in zip(ordered, tops):
-        fig.add_hrect(y0=low, y1=high, fillcolor=colour, opacity=0.14, line_width=0, layer="below",
-                      annotation_text=name, annotation_position="top left", annotation_font_size=11)
-    fig.add_trace(go.Scatter(x=history["as_of"], y=history["health_score"], mode="lines", name="Score",
-                             line=dict(color="#0f172a", width=2), hovertemplate="%{x|%d %b %Y}: %{y:.1f}<extra></extra>"))
+    shapes = [dict(type="rect", xref="x domain", yref="y", x0=0, x1=1, y0=low, y1=high, fillcolor=colour,
+                   opacity=0.14, line_width=0, layer="below") for (_, low, colour), high in zip(ordered, tops)]
+    labels = [dict(xref="x domain", yref="y", x=0, y=high, text=name, showarrow=False, xanchor="left",
+                   yanchor="top", font=dict(size=11)) for (name, _, _), high in zip(ordered, tops)]
+    if cut_off is not None:
+        shapes.append(dict(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=cut_off, y1=cut_off,
+                           line=dict(color=LOSS, width=1, dash="dash")))
+    for d in marks:
+        x = pd.Timestamp(d).strftime("%Y-%m-%d")
+        shapes.append(dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1,
+                           line=dict(color="#475569", width=1, dash="dot")))
+    traces = [go.Scatter(x=history["as_of"], y=history["health_score"], mode="lines", name="Score",
+                         line=dict(color="#0f172a", width=2), hovertemplate="%{x|%d %b %Y}: %{y:.1f}<extra></extra>")]
     alerts = history[history["alert"].astype(bool)]
     if len(alerts):
-        fig.add_trace(go.Scatter(x=alerts["as_of"], y=alerts["health_score"], mode="markers", name="Score-drop alert",
+        traces.append(go.Scatter(x=alerts["as_of"], y=alerts["health_score"], mode="markers", name="Score-drop alert",
                                  marker=dict(symbol="triangle-down", size=11, color=LOSS),
                                  customdata=alerts["drop"], hovertemplate="%{x|%d %b %Y}: alert, −%{customdata:.0f} "
                                                                           "pts in the window<extra></extra>"))
-    if cut_off is not None:
-        fig.add_hline(y=cut_off, line=dict(color=LOSS, width=1, dash="dash"))
-    for d in marks:
-        fig.add_vline(x=pd.Timestamp(d).strftime("%Y-%m-%d"), line=dict(color="#475569", width=1, dash="dot"))
-    fig.update_yaxes(range=[0, 100], title="score")
+    fig = go.Figure(traces, layout=dict(shapes=shapes, annotations=labels, yaxis=dict(range=[0, 100], title="score")))
     return layout(fig, height=340)
 
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import difflib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from chs_app import links, state
-from chs_app.charts import account as charts
+from chs_app import account_data, links, state
 from chs_app.format import money, money_full, pct
 from chs_core.model import Model
 from chs_core.workspace import Change, Explanation
@@ -82,17 +82,15 @@ def actions(e: Explanation) -> None:
     st.caption(f"Tier play ({e.tier}): {e.play}.")
 
 
-def why(e: Explanation) -> None:
+def why(e: Explanation, waterfall: go.Figure | None) -> None:
     st.subheader("Why the score is what it is")
     if not e.scored:
         st.warning(f"No score: only {pct(e.coverage, 0)} of the model's weight had data, below the minimum. The "
                    "tables below show what data there is.", icon=":material/data_alert:")
     else:
-        shown = rounded_to_total(e.waterfall["points"].to_numpy())
         left, right = st.columns([3, 2], gap="large")
         with left:
-            st.plotly_chart(charts.waterfall_figure(list(e.waterfall["label"]), shown, round(e.score, 1)),
-                            key="account_waterfall")
+            st.plotly_chart(waterfall, key="account_waterfall")
         with right:
             st.markdown(f"Each metric adds its points (weight share × its 0-100 score); fired flags subtract their "
                         f"penalty; a cap lowers the rest. The bars add up to **{e.score:.1f}**.")
@@ -117,13 +115,12 @@ def why(e: Explanation) -> None:
                     "points": st.column_config.NumberColumn("Points", format="%.2f"), "status": "Note"})
 
 
-def history(hist: pd.DataFrame, model: Model, since: date, as_of: date) -> None:
+def history(hist: pd.DataFrame, model: Model, figure: go.Figure) -> None:
     st.subheader("How it moved")
     if hist.empty:
         st.info("No score history: the account was not a customer in the scored period.")
         return
-    tiers = [(t.name, t.min_score, t.color) for t in model.tiers]
-    st.plotly_chart(charts.history_figure(hist, tiers, (since, as_of), model.at_risk_below), key="account_history")
+    st.plotly_chart(figure, key="account_history")
     alerts = hist[hist["alert"]]
     note = (f"{len(alerts)} day(s) with a score-drop alert (≥ {model.alert.drop_points:g} points in "
             f"{model.alert.within_days} days), the last on {alerts['as_of'].iloc[-1]:%d %b %Y}."
@@ -161,46 +158,71 @@ def _absent(ev: Evidence, table: str) -> bool:
     return False
 
 
-def evidence(ev: Evidence, e: Explanation) -> None:
+EVIDENCE_TABS = ("Usage", "Support", "NPS", "Contacts", "CSM activities", "ARR and seats", "Invoices")
+
+
+@st.fragment
+def evidence_section(a: account_data.Account, e: Explanation) -> None:
+    """The evidence, one tab at a time: only the open tab is computed and sent (switching reruns this part only)."""
     st.subheader("The evidence")
-    tabs = st.tabs(["Usage", "Support", "NPS", "Contacts", "CSM activities", "ARR and seats", "Invoices"])
-    with tabs[0]:
-        if not _absent(ev, "usage_events"):
-            st.caption(f"Active users {value_text('active_user_ratio', _metric(e, 'active_user_ratio'))} of seats, "
-                       f"usage trend {value_text('usage_trend', _metric(e, 'usage_trend'))}; last 26 weeks.")
-            st.plotly_chart(charts.usage_figure(ev.usage), key="account_usage_chart")
-    with tabs[1]:
-        if not _absent(ev, "tickets"):
-            st.dataframe(ev.tickets, hide_index=True, key="account_tickets", column_config={
-                "escalated": st.column_config.CheckboxColumn("Escalated"),
-                "resolution_hours": st.column_config.NumberColumn("Resolution (h)", format="%.1f")})
-    with tabs[2]:
-        if not _absent(ev, "nps_responses"):
-            st.dataframe(ev.nps, hide_index=True, key="account_nps")
-    with tabs[3]:
-        if not _absent(ev, "contacts"):
-            st.dataframe(ev.contacts, hide_index=True, key="account_contacts", column_config={
-                "champion": st.column_config.CheckboxColumn("Champion"),
-                "sponsor": st.column_config.CheckboxColumn("Exec sponsor"),
-                "left_date": st.column_config.DateColumn("Left on")})
-    with tabs[4]:
-        if not _absent(ev, "csm_activities"):
-            acts = ev.activities
-            mention = [_mention(c, b) for c, b in zip(acts["competitor"], acts["budget"])]
-            flagged = acts.assign(mention=mention)[["activity_date", "activity_type", "outcome", "mention", "notes"]]
-            st.caption("Notes that mention a competitor or a budget review are highlighted; last 12 months.")
-            st.dataframe(flagged.style.apply(_highlight, axis=1), hide_index=True,
-                         key="account_activities", column_config={
-                             "mention": st.column_config.TextColumn("Mentions", help="Competitor or budget keywords "
-                                                                    "(model.yaml signals)"),
-                             "notes": st.column_config.TextColumn("Notes", width="large")})
-    with tabs[5]:
-        st.plotly_chart(charts.arr_figure(ev.arr), key="account_arr_chart")
-    with tabs[6]:
-        if not _absent(ev, "invoices"):
-            st.dataframe(ev.invoices, hide_index=True, key="account_invoices", column_config={
-                "amount": st.column_config.NumberColumn("Amount", format="$%,.0f"),
-                "days_past_due": st.column_config.NumberColumn("Days past due", format="%d")})
+    ev = account_data.evidence(a.key, e.as_of, a)
+    tabs = st.tabs(EVIDENCE_TABS, key=state.ACCOUNT_EVIDENCE_TAB, on_change="rerun")
+    draw = {"Usage": lambda: _usage(ev, e, account_data.usage_chart(a.key, e.as_of, a)),
+            "Support": lambda: _tickets(ev), "NPS": lambda: _nps(ev), "Contacts": lambda: _contacts(ev),
+            "CSM activities": lambda: _activities(ev),
+            "ARR and seats": lambda: st.plotly_chart(account_data.arr_chart(a.key, e.as_of, a),
+                                                     key="account_arr_chart"),
+            "Invoices": lambda: _invoices(ev)}
+    for name, tab in zip(EVIDENCE_TABS, tabs):
+        if tab.open is not False:  # None: the tab state is not tracked (e.g. inside a cached function): draw all
+            with tab:
+                draw[name]()
+
+
+def _usage(ev: Evidence, e: Explanation, figure: go.Figure) -> None:
+    if not _absent(ev, "usage_events"):
+        st.caption(f"Active users {value_text('active_user_ratio', _metric(e, 'active_user_ratio'))} of seats, "
+                   f"usage trend {value_text('usage_trend', _metric(e, 'usage_trend'))}; last 26 weeks.")
+        st.plotly_chart(figure, key="account_usage_chart")
+
+
+def _tickets(ev: Evidence) -> None:
+    if not _absent(ev, "tickets"):
+        st.dataframe(ev.tickets, hide_index=True, key="account_tickets", column_config={
+            "escalated": st.column_config.CheckboxColumn("Escalated"),
+            "resolution_hours": st.column_config.NumberColumn("Resolution (h)", format="%.1f")})
+
+
+def _nps(ev: Evidence) -> None:
+    if not _absent(ev, "nps_responses"):
+        st.dataframe(ev.nps, hide_index=True, key="account_nps")
+
+
+def _contacts(ev: Evidence) -> None:
+    if not _absent(ev, "contacts"):
+        st.dataframe(ev.contacts, hide_index=True, key="account_contacts", column_config={
+            "champion": st.column_config.CheckboxColumn("Champion"),
+            "sponsor": st.column_config.CheckboxColumn("Exec sponsor"),
+            "left_date": st.column_config.DateColumn("Left on")})
+
+
+def _activities(ev: Evidence) -> None:
+    if _absent(ev, "csm_activities"):
+        return
+    acts = ev.activities
+    mention = [_mention(c, b) for c, b in zip(acts["competitor"], acts["budget"])]
+    flagged = acts.assign(mention=mention)[["activity_date", "activity_type", "outcome", "mention", "notes"]]
+    st.caption("Notes that mention a competitor or a budget review are highlighted; last 12 months.")
+    st.dataframe(flagged.style.apply(_highlight, axis=1), hide_index=True, key="account_activities", column_config={
+        "mention": st.column_config.TextColumn("Mentions", help="Competitor or budget keywords (model.yaml signals)"),
+        "notes": st.column_config.TextColumn("Notes", width="large")})
+
+
+def _invoices(ev: Evidence) -> None:
+    if not _absent(ev, "invoices"):
+        st.dataframe(ev.invoices, hide_index=True, key="account_invoices", column_config={
+            "amount": st.column_config.NumberColumn("Amount", format="$%,.0f"),
+            "days_past_due": st.column_config.NumberColumn("Days past due", format="%d")})
 
 
 def _mention(competitor: bool, budget: bool) -> str:

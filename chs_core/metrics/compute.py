@@ -67,6 +67,7 @@ FLAG_NAMES: tuple[str, ...] = tuple(s.name for s in FLAG_SIGNALS)
 OUTPUT_COLUMNS: tuple[str, ...] = (
     ("account_id", "as_of", "ref_month", "arr", "seats") + METRIC_NAMES + FLAG_NAMES)
 _PARAM = re.compile(r"\$([a-z_0-9]+)")
+_IN_SCOPE = re.compile(r"\b((?:[a-z]+\.)?account_id) IN \(SELECT account_id FROM _scope\)")
 WINDOW_DAYS = 365  # the longest window any metric reads (NPS)
 
 
@@ -128,12 +129,17 @@ def _query(scoped: bool) -> str:
     """
     scope = ("SELECT DISTINCT unnest($account_ids::VARCHAR[]) AS account_id" if scoped
              else "SELECT DISTINCT account_id FROM arr_monthly WHERE arr > 0")
+    sources = {s: _sql(s) for s in ("base", *SOURCES)}
+    if scoped:  # a few accounts: filter by a bound list (DuckDB would join an IN (subquery) only after the day
+        # join, over every account's rows) and read their few events once instead of once per use
+        sources = {s: _IN_SCOPE.sub(r"list_contains($account_ids::VARCHAR[], \1)", q).replace(
+            "AS NOT MATERIALIZED", "AS MATERIALIZED") for s, q in sources.items()}
     ctes = ["_asof AS MATERIALIZED (SELECT DISTINCT unnest($as_of_dates::DATE[]) AS as_of)",
             "_days AS MATERIALIZED (SELECT a.as_of, CAST(a.as_of - r.age AS DATE) AS day, r.age "
             f"FROM _asof a, (SELECT CAST(range AS INTEGER) AS age FROM range(0, {WINDOW_DAYS})) r)",
             f"_scope AS MATERIALIZED ({scope})",
-            f"_base AS MATERIALIZED (\n{_sql('base')}\n)"]
-    ctes += [f"_m_{s} AS (\n{_sql(s)}\n)" for s in SOURCES]
+            f"_base AS MATERIALIZED (\n{sources['base']}\n)"]
+    ctes += [f"_m_{s} AS (\n{sources[s]}\n)" for s in SOURCES]
     joins = "\n".join(f"JOIN _m_{s} USING (account_id, as_of)" for s in SOURCES)
     cols = ", ".join(f'"{c}"' for c in OUTPUT_COLUMNS)
     return f"WITH {', '.join(ctes)}\nSELECT {cols} FROM _base\n{joins}\nORDER BY as_of, account_id"

@@ -54,7 +54,7 @@ sponsor_days AS (
     SELECT DISTINCT e.account_id, e.user_id, e.event_date
     FROM usage_events e JOIN (SELECT DISTINCT account_id, user_id FROM sponsors) p
       ON p.account_id = e.account_id AND p.user_id = e.user_id
-    WHERE e.event_date > $lo_90 AND e.event_date <= $hi
+    WHERE e.event_date > $lo_90 AND e.event_date <= $hi AND e.account_id IN (SELECT account_id FROM _scope)
 ),
 sponsor AS (
     SELECT s.account_id, s.as_of, max(CASE WHEN sd.user_id IS NULL THEN 0 ELSE 1 END) AS active
