@@ -12,6 +12,7 @@ from chs_app import account_data, links, state
 from chs_app.format import money, money_full, pct
 from chs_core.model import Model
 from chs_core.workspace import Change, Explanation
+from chs_core.workspace.change import why_it_moved
 from chs_core.workspace.evidence import Evidence
 from chs_core.workspace.words import rounded_to_total, value_text
 
@@ -133,6 +134,7 @@ def change(c: Change, events: pd.DataFrame) -> None:
     if c.note:
         st.info(c.note, icon=":material/info:")
         return
+    st.markdown(f"**Why it moved:** {why_it_moved(c, events)}")
     st.markdown(f"Score **{c.score_from:.1f} → {c.score_to:.1f}** ({c.change:+.1f} points); the terms below add up "
                 "to the change" + (", with the change of scoring rules as a term of its own." if
                                    (c.terms["kind"] == "model").any() else "."))

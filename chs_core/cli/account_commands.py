@@ -9,6 +9,8 @@ from datetime import timedelta
 from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_arg, open_data, parse_date
 from chs_core.export import safe_csv
 from chs_core.workspace import QueueFilter, apply_filter, explain, explain_change, order_rule, queue_for
+from chs_core.workspace.change import why_it_moved
+from chs_core.workspace.evidence import account_evidence, events_between
 from chs_core.workspace.history import account_metrics
 from chs_core.workspace.words import rounded_to_total
 
@@ -53,20 +55,23 @@ def cmd_explain(args) -> int:
         if since >= as_of:
             raise UsageError(f"--since {since} must be before the as-of date {as_of}")
         metrics = account_metrics(ds, model, args.account_id, [since, as_of])
+        events = events_between(account_evidence(ds, args.account_id, as_of, model.signals), since, as_of)
     e = explain(metrics, model, args.account_id, as_of)
     if e is None:
         raise UsageError(f"{args.account_id} was not a customer on {as_of} (no ARR that month); pass an --as-of "
                          "date when it was paying")
     change = explain_change(metrics, model, args.account_id, since, as_of)
+    why = why_it_moved(change, events)
     if args.format == "json":
-        print(json.dumps({"explanation": e.to_dict(), "change": change.to_dict()}, indent=2, default=str))
+        print(json.dumps({"explanation": e.to_dict(), "change": change.to_dict() | {"why": why}}, indent=2,
+                         default=str))
         return 0
     name = checked.accounts.set_index("account_id").get("account_name", {}).get(args.account_id, "")
-    sys.stdout.write(_text(e, change, name))
+    sys.stdout.write(_text(e, change, name, why))
     return 0
 
 
-def _text(e, change, name: str) -> str:
+def _text(e, change, name: str, why: str) -> str:
     score = "no score (too little data)" if not e.scored else f"{e.score:.1f} ({e.tier})"
     lines = [f"{e.account_id} {name}".rstrip(), f"Score {score} as of {e.as_of} · coverage {e.coverage:.0%} · "
              f"stage {e.lifecycle_stage} · overrides: {', '.join(e.overrides) or 'none'}", f"Play: {e.play}", ""]
@@ -91,6 +96,7 @@ def _text(e, change, name: str) -> str:
         for row, pts in zip(change.terms.itertuples(), shown):
             values = f"{row.value_from} -> {row.value_to}" if row.kind != "cap" else ""
             lines.append(f"  {row.label:<32} {values:<28} {pts:+7.1f}")
+        lines.append(why)
     return "\n".join(lines) + "\n"
 
 

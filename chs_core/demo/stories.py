@@ -29,11 +29,15 @@ On the executive page the alert shows at the as-of date 2026-09-30 (a month end 
 alert's run, compared with 2026-09-16); at the default as-of date 2026-10-31 it is over and
 the account page shows the whole arc: departure, collapse, alert, training and recovery.
 
-The departed admin is not marked as a champion: the model's champion-departure flag caps the
-score at 49 for 90 days, which would forbid the recovery the story is about (and the model is
-never tuned to the demo). So no flag names the departure; the contacts table shows it, and the
-drop is carried by what followed it: the usage collapse (usage trend and its flag, depth), two
-urgent tickets with poor CSAT and the detractor answers. After the training the new admin puts
+The departed admin is not marked as a champion. Marking him one was tried and rejected: the
+default model's champion-departure flag (-15 and a cap at 49 for 90 days) would take the score
+from 73 to 49 on the departure day itself (so the alert would fire on 09-16, not 09-29, and the
+month end 09-30 compared with 09-16 would show none), push the bottom to about 32 (Critical),
+and hold it at 49 until mid-December, forbidding the recovery the story is about; the model is
+never tuned to the demo. So no flag names the departure; the drop is carried by what followed it:
+the usage collapse (usage trend and its flag, depth), two urgent tickets with poor CSAT and the
+detractor answers, and the account page's "Why it moved" sentence (workspace.change.why_it_moved)
+names the departure and those terms together, and says why no champion flag fired. After the training the new admin puts
 everyone into team workspaces, so key-feature adoption ends above where it was.
 
 The story needs at least STORY_MIN_MONTHS months of history and STORY_INDEX + 1 accounts;

@@ -19,7 +19,7 @@ from chs_core.model.schema import Model
 from chs_core.scoring.explain import contributions
 from chs_core.scoring.score import score_frame
 from chs_core.workspace.explain import applied_overrides, rows_on, stage_of
-from chs_core.workspace.words import metric_label, value_text
+from chs_core.workspace.words import metric_label, rounded_to_total, value_text
 
 TERM_COLUMNS = ("kind", "component", "name", "label", "value_from", "value_to", "change")
 
@@ -118,3 +118,37 @@ def _terms(delta: pd.Series, long_to: pd.DataFrame, s_from, s_to, model: Model) 
         else:
             rows.append([kind, None, name, cap_labels.get(name, name), "", "", change])
     return pd.DataFrame(rows, columns=list(TERM_COLUMNS))
+
+
+def why_it_moved(c: Change, events: pd.DataFrame, top: int = 3) -> str:
+    """The change in one sentence a CSM can act on: what happened in between that the metrics cannot name
+    (departures, ARR changes; trainings when it rose) and the terms that moved the score most that way.
+
+    events: evidence.events_between(...) for the same dates (date, kind, what). A departed contact the data does
+    not mark as champion is said so: the champion-departure flag only sees champions, so the drop is then carried
+    by what followed the departure (usage, tickets, answers), and the sentence links the two.
+    """
+    if c.note or np.isnan(c.change):
+        return c.note
+    fell = c.change < 0
+    kinds = events["kind"].isin(["contact", "arr"]) | (~fell & events["what"].str.startswith("training held"))
+    causes = events[kinds].sort_values("date", kind="stable")
+    text = f"The score {'fell' if fell else 'rose'} {abs(c.change):.1f} points ({c.score_from:.1f} → {c.score_to:.1f})"
+    if len(causes):
+        text += " after " + "; ".join(f"{w} on {pd.Timestamp(d):%d %b}" for d, w in zip(causes["date"], causes["what"]))
+    terms = c.terms.assign(change=rounded_to_total(c.terms["change"].to_numpy()))  # as the table shows them
+    side = terms[(terms["change"] < 0) if fell else (terms["change"] > 0)]
+    biggest = side.reindex(side["change"].abs().sort_values(ascending=False, kind="stable").index).head(top)
+    if len(biggest):
+        text += "; most of it: " + ", ".join(f"{_term_words(t)} ({t.change:+.1f})" for t in biggest.itertuples())
+    departed = causes[(causes["kind"] == "contact") & ~causes["what"].str.contains("(champion)", regex=False)]
+    if fell and len(departed) and not ((c.terms["kind"] == "flag") & (c.terms["name"] == "champion_departure")).any():
+        text += (". The contact who left is not marked as champion, so no champion-departure flag fired: the drop "
+                 "shows in what followed the departure")
+    return text + "."
+
+
+def _term_words(t) -> str:
+    if t.kind == "flag":
+        return f"{t.label} {'fired' if t.value_to == 'fired' else 'cleared'}"
+    return str(t.label)

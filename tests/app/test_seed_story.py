@@ -80,6 +80,21 @@ def test_account_page_puts_the_drop_on_the_departure_and_the_usage_collapse(open
     # The usage collapse (its flag and the usage metrics) is the largest part of the drop.
     assert usage["change"].sum() < 0 and usage["change"].sum() <= min(terms["change"].sum() - usage["change"].sum(), 0)
     assert terms.iloc[0]["label"] in ("Usage down > 30%", "Usage trend (28 d)", "NPS")
+    # The explanation in words names both: the departure (which the metrics cannot see) and the usage collapse.
+    why = next(m.value for m in at.markdown if m.value.startswith("**Why it moved:**"))
+    assert f"after Tobias Berg (admin) left on {DATES.admin_left:%d %b}" in why
+    assert "Usage down > 30% fired" in why and "Usage trend (28 d)" in why
+    assert "not marked as champion" in why  # and why no champion-departure flag fired (stories.py)
+
+
+def test_cli_explain_on_the_alert_day_names_the_departure_and_the_usage_collapse(demo_db, capsys):
+    from chs_core.cli import main
+
+    assert main(["explain", STORY_ACCOUNT, "--data", str(demo_db), "--as-of", ALERT.isoformat(),
+                 "--since", (DATES.admin_left - timedelta(days=1)).isoformat()]) == 0
+    why = capsys.readouterr().out.strip().splitlines()[-1]
+    assert why.startswith("The score fell ") and f"Tobias Berg (admin) left on {DATES.admin_left:%d %b}" in why
+    assert "Usage down > 30% fired" in why
 
 
 def test_account_page_shows_the_recovery(open_page):
