@@ -55,6 +55,7 @@ ACCOUNT_PICK = "account_pick"
 ACCOUNT_AS_OF = "account_as_of"
 ACCOUNT_SINCE = "account_since"
 ACCOUNT_EVIDENCE_TAB = "account_evidence_tab"
+ACCOUNT_COMPONENT_TAB = "account_component_tab"
 
 # Tuning studio: every control's key is TUNING_PREFIX + its chs_core.tuning.form name ("tune:cw:usage").
 TUNING_PREFIX = "tune:"

@@ -103,8 +103,17 @@ def why(e: Explanation, waterfall: go.Figure | None) -> None:
                              "weight_share": st.column_config.NumberColumn("After re-weighting %", format="%.0f"),
                              "score": st.column_config.NumberColumn("Score", format="%.1f"),
                              "points": st.column_config.NumberColumn("Points", format="%.1f")})
-    tabs = st.tabs([c.capitalize() for c in e.components["component"]])
-    for tab, component in zip(tabs, e.components["component"]):
+    metric_tables(e)
+
+
+@st.fragment
+def metric_tables(e: Explanation) -> None:
+    """One table per component, one tab at a time (only the open tab is sent; switching reruns this part only)."""
+    names = list(e.components["component"])
+    tabs = st.tabs([c.capitalize() for c in names], key=state.ACCOUNT_COMPONENT_TAB, on_change="rerun")
+    for tab, component in zip(tabs, names):
+        if tab.open is False:
+            continue
         rows = e.metrics[e.metrics["component"] == component]
         with tab:
             st.dataframe(rows.assign(weight_in_component=rows["weight_in_component"] * 100)[

@@ -3,7 +3,10 @@ script run has ended and the page is drawn: the explanation, history, change and
 
 Cold: the server and the data source are warm (another page was opened), this account was never opened: its
 metrics at ~140 dates, its evidence and its explanation are computed on demand. Warm: the same account again
-(every cached loader hit). Floor: the same core work for one account done in-process, without the app.
+(every cached loader hit). Both load the page from its URL (a deep link or a new tab: the browser starts
+Streamlit's frontend again). In-app: from the work queue, open an account with its picker and button (what a
+CSM clicks; no page reload), once for an account never opened and once for one opened before. Floor: the same
+core work for one account done in-process, without the app.
 """
 from __future__ import annotations
 
@@ -24,7 +27,14 @@ READY = """() => {
 }"""
 
 
-def _accounts(ctx: Context, n: int) -> list[str]:
+IDLE_PAGE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
+def _accounts(ctx: Context, n: int) -> list[tuple[str, str]]:
     from chs_core.model import load_model
     from chs_core.pipeline import check_source
     from chs_core.settings import DEFAULT_MODEL
@@ -34,10 +44,12 @@ def _accounts(ctx: Context, n: int) -> list[str]:
     checked = check_source(ctx.data)
     with open_dataset(ctx.data) as ds:
         queue = queue_for(ds, load_model(DEFAULT_MODEL), checked.default_as_of)
-    return list(queue["account_id"].head(n))
+    return list(zip(queue["account_id"].head(n), queue["account_name"].head(n)))
 
 
 def _core_floor(ctx: Context, account_id: str) -> float:
+    """What the page computes for a new account: its metrics on the history grid (the compared dates are on it),
+    the explanation, the change, the scored history and the evidence."""
     from chs_core.model import load_model
     from chs_core.pipeline import check_source, history_dates
     from chs_core.settings import DEFAULT_MODEL
@@ -52,12 +64,29 @@ def _core_floor(ctx: Context, account_id: str) -> float:
 
     def work():
         with open_dataset(ctx.data) as ds:
-            pair = account_metrics(ds, model, account_id, [since, as_of])
-            explain(pair, model, account_id, as_of)
-            explain_change(pair, model, account_id, since, as_of)
-            score_history(account_metrics(ds, model, account_id, history_grid(first, as_of)), model)
+            grid = account_metrics(ds, model, account_id, history_grid(first, as_of))
+            explain(grid, model, account_id, as_of)
+            explain_change(grid, model, account_id, since, as_of)
+            score_history(grid, model)
             account_evidence(ds, account_id, as_of, model.signals)
     return timed(work, ctx.repeat)[0]
+
+
+def _in_app(page, url: str, account_id: str, name: str) -> float:
+    """Seconds from clicking "Open account" on the work queue until the account page is drawn (no reload)."""
+    page.goto(f"{url}/at_risk?tier=At+risk&tier=Critical&tier=Neutral&tier=Healthy&tier=Thriving")
+    page.wait_for_function(IDLE_PAGE, timeout=300_000, polling=50)
+    main = page.locator('[data-testid="stMain"]')
+    main.locator('[data-testid="stSelectbox"]').filter(has_text="Open an account").click()
+    page.keyboard.type(account_id)
+    page.get_by_role("option", name=f"{name} ({account_id})").click()
+    button = main.locator('[data-testid="stButton"]').get_by_role("button", name="Open account")
+    page.wait_for_function(IDLE_PAGE, timeout=300_000, polling=50)
+    start = time.perf_counter()
+    button.click()
+    page.wait_for_url("**/account?**", timeout=300_000)
+    page.wait_for_function(READY, timeout=300_000, polling=50)
+    return time.perf_counter() - start
 
 
 def run(ctx: Context) -> list[Row]:
@@ -65,8 +94,8 @@ def run(ctx: Context) -> list[Row]:
 
     from scripts.benchmarks.browser import ARGS, CHROMIUM, IDLE, _free_port, _server
 
-    accounts = _accounts(ctx, ctx.repeat + 1)
-    cold, warm = [], []
+    accounts = _accounts(ctx, 2 * ctx.repeat + 1)
+    cold, warm, app_cold, app_warm = [], [], [], []
     with _server(ctx.data, _free_port()) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
@@ -80,13 +109,21 @@ def run(ctx: Context) -> list[Row]:
             page.wait_for_function(READY, timeout=300_000, polling=50)
             return time.perf_counter() - start
 
-        open_account(accounts[-1])  # the first account page also imports the page's modules
-        for account_id in accounts[:-1]:
+        open_account(accounts[-1][0])  # the first account page also imports the page's modules
+        for account_id, _ in accounts[:ctx.repeat]:
             cold.append(open_account(account_id))
         for _ in range(ctx.repeat):
-            warm.append(open_account(accounts[0]))
+            warm.append(open_account(accounts[0][0]))
+        for account_id, name in accounts[ctx.repeat:2 * ctx.repeat]:
+            app_cold.append(_in_app(page, url, account_id, name))
+        for _ in range(ctx.repeat):
+            app_warm.append(_in_app(page, url, *accounts[0]))
         browser.close()
-    floor = _core_floor(ctx, accounts[0])
-    return [Row("account page, first open of an account (source warm, account never opened), Chromium",
+    floor = _core_floor(ctx, accounts[0][0])
+    return [Row("account page from its URL, first open of an account (source warm, account never opened), Chromium",
                 statistics.median(cold), floor, "floor: the same core work in-process"),
-            Row("account page, same account again (caches warm), Chromium", statistics.median(warm))]
+            Row("account page from its URL, same account again (caches warm), Chromium", statistics.median(warm)),
+            Row("queue -> Open account (in the app, no reload), account never opened, Chromium",
+                statistics.median(app_cold), floor, "floor: the same core work in-process"),
+            Row("queue -> Open account (in the app, no reload), account opened before, Chromium",
+                statistics.median(app_warm))]

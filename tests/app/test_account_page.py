@@ -1,0 +1,98 @@
+"""AppTest: the account page section by section, as a CSM reads it, checked against the core and the model.
+
+Waterfall: its bars add up to the score shown. Component tables: each metric's rule in words from model.yaml,
+a metric with no data says "no data, re-weighted", the coverage badge. Evidence tabs (drawn one at a time): the
+seed story's contacts (champion, sponsor, the departure), activities with mentions, NPS with roles, invoices.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chs_app import state
+from chs_core.demo.build import DEMO_END_MONTH
+from chs_core.demo.stories import STORY_ACCOUNT, story_dates
+from chs_core.model import load_model
+from chs_core.pipeline import check_source, score_dates
+from chs_core.settings import DEFAULT_MODEL
+from chs_core.sources import open_dataset
+from tests.app.test_seed_story import _values
+
+DATES = story_dates(DEMO_END_MONTH, date(2025, 8, 1))
+
+
+@pytest.fixture(scope="module")
+def now(demo_db) -> pd.DataFrame:
+    checked = check_source(demo_db)
+    with open_dataset(demo_db) as ds:
+        return score_dates(ds, load_model(DEFAULT_MODEL), [checked.default_as_of]).frame
+
+
+def _share(at, component: str) -> float:
+    """The component's weight share after re-weighting, from the page's component table."""
+    table = _frame(at, "weight_share").set_index("component")
+    return float(table.loc[component, "weight_share"]) / 100
+
+
+def _frame(at, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_waterfall_adds_up_to_the_score_and_missing_metrics_are_reweighted(open_page, now):
+    # No ticket resolved in 90 days: resolution time has no data (support component).
+    row = now[now["metric_score_resolution_hours_90d"].isna() & now["health_score"].notna()].iloc[0]
+    at = open_page("account", account=str(row["account_id"]))
+    assert not at.exception
+    waterfall = json.loads(next(c for c in at.get("plotly_chart") if '"waterfall"' in c.proto.spec).proto.spec)
+    bars = waterfall["data"][0]
+    x = _values(bars["x"])
+    assert bars["y"][-1] == "Score" and sum(x[:-1]) == pytest.approx(x[-1], abs=1e-9)
+    assert x[-1] == pytest.approx(round(row["health_score"], 1), abs=1e-9)
+    assert any(f"coverage {row['coverage']:.0%}" in m.value.replace(" %", "%") for m in at.markdown)
+
+    at.session_state[state.ACCOUNT_COMPONENT_TAB] = "Support"
+    at.run()
+    table = _frame(at, "rule").set_index("label")
+    missing = table.loc["Resolution time"]
+    assert missing["status"] == "no data, re-weighted" and missing["value"] == "no data"
+    assert missing["rule"] == "120 h -> 0 pts, 8 h -> 100 pts, lower is better"  # model.yaml: bad 120, good 8
+    assert np.isnan(missing["points"]) or missing["points"] == 0
+    # The support metrics with data share the component's weight; the coverage says how much had data.
+    assert table.loc[table["status"] == "", "points"].sum() == pytest.approx(
+        row["component_score_support"] * _share(at, "support"), abs=1e-6)
+
+
+def test_usage_rules_in_words(open_page, now):
+    at = open_page("account", account=str(now["account_id"].iloc[0]))
+    table = _frame(at, "rule").set_index("label")  # the first tab: usage
+    assert table.loc["Active users", "rule"] == "10% -> 0 pts, 70% -> 100 pts, higher is better"  # model.yaml
+
+
+def test_seed_story_evidence_on_the_alert_month_end(open_page):
+    at = open_page("account", account=STORY_ACCOUNT, as_of="2026-09-30")
+    assert not at.exception
+    usage = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "events per week" in c.proto.spec]
+    assert len(usage) == 1 and "team_management" in {t["name"] for t in usage[0]["data"]}  # the open tab: usage
+    assert not any("Seats" in c.proto.spec for c in at.get("plotly_chart"))  # other tabs are not drawn yet
+    at.session_state[state.ACCOUNT_EVIDENCE_TAB] = "Contacts"
+    at.run()
+    contacts = _frame(at, "sponsor").set_index("contact_name")
+    assert pd.Timestamp(contacts.loc["Tobias Berg", "left_date"]).date() == DATES.admin_left
+    assert contacts.loc["Lena Fischer", "champion"] and contacts.loc["Katrin Novak", "sponsor"]
+    assert pd.isna(contacts.loc["Sara Ahmed", "left_date"])
+    at.session_state[state.ACCOUNT_EVIDENCE_TAB] = "NPS"
+    at.run()
+    nps = _frame(at, "respondent_role")
+    assert set(nps.loc[nps["score"] <= 4, "kind"]) == {"detractor"} and nps["respondent_role"].notna().all()
+    at.session_state[state.ACCOUNT_EVIDENCE_TAB] = "Support"
+    at.run()
+    tickets = _frame(at, "priority")
+    assert (tickets["priority"] == "P1").sum() == 2  # the new admin's two P1 tickets (stories.py)
+    at.session_state[state.ACCOUNT_EVIDENCE_TAB] = "ARR and seats"
+    at.run()
+    arr = json.loads(next(c for c in at.get("plotly_chart") if "Seats" in c.proto.spec).proto.spec)
+    assert set(_values(next(t for t in arr["data"] if t["name"] == "ARR")["y"])) == {24_000.0}  # 20 seats, 24k
