@@ -236,8 +236,9 @@ def _invoices(ev: Evidence) -> None:
             "days_past_due": st.column_config.NumberColumn("Days past due", format="%d")})
 
 
-def _mention(competitor: bool, budget: bool) -> str:
-    return ", ".join(w for w, hit in (("competitor", competitor), ("budget", budget)) if hit)
+def _mention(competitor, budget) -> str:
+    """'competitor, budget' for the mentions in a note (NULL, for an activity with no notes, is no mention)."""
+    return ", ".join(w for w, hit in (("competitor", competitor), ("budget", budget)) if not pd.isna(hit) and hit)
 
 
 def _highlight(row: pd.Series) -> list[str]:

@@ -58,15 +58,25 @@ def events_between(ev: Evidence, start: date, end: date) -> pd.DataFrame:
         if within(n.responded_at) and n.kind == "detractor":
             rows.append((pd.Timestamp(n.responded_at).date(), "nps", f"NPS {n.score} from {n.respondent_role or 'a user'}"))
     for a in ev.activities.itertuples():
-        mention = [w for w, hit in (("competitor", a.competitor), ("budget", a.budget)) if hit]
+        mention = [w for w, hit in (("competitor", a.competitor), ("budget", a.budget)) if _true(hit)]
         if within(a.activity_date) and (a.activity_type != "note" or mention):
             what = f"{a.activity_type.replace('_', ' ')} {a.outcome}" + (f" (mentions {', '.join(mention)})"
                                                                         if mention else "")
             rows.append((pd.Timestamp(a.activity_date).date(), "activity", what))
     arr = ev.arr.sort_values("month")
     for prev, cur in zip(arr.itertuples(), arr.iloc[1:].itertuples()):
-        if within(cur.month) and (cur.arr != prev.arr or cur.seats != prev.seats):
+        if within(cur.month) and (_differ(cur.arr, prev.arr) or _differ(cur.seats, prev.seats)):
             rows.append((pd.Timestamp(cur.month).date(), "arr", f"ARR {prev.arr:,.0f} -> {cur.arr:,.0f}, seats "
                                                                 f"{prev.seats} -> {cur.seats}"))
     out = pd.DataFrame(rows, columns=["date", "kind", "what"])
     return out.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _true(value) -> bool:
+    """A flag that may be NULL (no notes: no mention)."""
+    return not pd.isna(value) and bool(value)
+
+
+def _differ(a, b) -> bool:
+    """Two values that may be missing (a source without seats): a change only between two known values."""
+    return not (pd.isna(a) or pd.isna(b)) and a != b
