@@ -26,10 +26,13 @@ def waterfall_figure(labels: Sequence[str], points: Sequence[float], score: floa
     return layout(fig, height=max(320, 24 * (len(pts) + 1) + 60))
 
 
+SHOWN_DAYS = 182  # the history opens on its last 26 weeks (the daily part readable); double-click shows it all
+
+
 def history_figure(history: pd.DataFrame, tiers: Sequence[tuple[str, float, str]], marks: Sequence[date] = (),
                    cut_off: float | None = None) -> go.Figure:
     """Score over time on tier bands (name, min_score, colour, best first), score-drop alerts marked, and the two
-    compared dates as dotted lines.
+    compared dates as dotted lines. It opens on the last SHOWN_DAYS days, or from the earlier compared date.
 
     Bands and lines are written into the layout in one go (add_hrect / add_vline re-validate the whole layout
     for each shape: most of this figure's build time)."""
@@ -54,7 +57,14 @@ def history_figure(history: pd.DataFrame, tiers: Sequence[tuple[str, float, str]
                                  marker=dict(symbol="triangle-down", size=11, color=LOSS),
                                  customdata=alerts["drop"], hovertemplate="%{x|%d %b %Y}: alert, −%{customdata:.0f} "
                                                                           "pts in the window<extra></extra>"))
-    fig = go.Figure(traces, layout=dict(shapes=shapes, annotations=labels, yaxis=dict(range=[0, 100], title="score")))
+    xaxis = {}
+    if len(history):
+        last, first = pd.Timestamp(history["as_of"].max()), pd.Timestamp(history["as_of"].min())
+        start = min([last - pd.Timedelta(days=SHOWN_DAYS), *(pd.Timestamp(d) - pd.Timedelta(days=7) for d in marks)])
+        if start > first:
+            xaxis = dict(range=[start.strftime("%Y-%m-%d"), (last + pd.Timedelta(days=3)).strftime("%Y-%m-%d")])
+    fig = go.Figure(traces, layout=dict(shapes=shapes, annotations=labels, xaxis=xaxis,
+                                        yaxis=dict(range=[0, 100], title="score", fixedrange=True)))
     return layout(fig, height=340)
 
 

@@ -95,12 +95,15 @@ def why(e: Explanation, waterfall: go.Figure | None) -> None:
         with right:
             st.markdown(f"Each metric adds its points (weight share × its 0-100 score); fired flags subtract their "
                         f"penalty; a cap lowers the rest. The bars add up to **{e.score:.1f}**.")
-            st.dataframe(e.components.assign(weight=e.components["weight"] * 100,
+            st.dataframe(e.components.assign(component=e.components["component"].str.capitalize(),
+                                             weight=e.components["weight"] * 100,
                                              weight_share=e.components["weight_share"] * 100),
                          hide_index=True, key="account_components", column_config={
                              "component": "Component",
-                             "weight": st.column_config.NumberColumn("Weight %", format="%.0f"),
-                             "weight_share": st.column_config.NumberColumn("After re-weighting %", format="%.0f"),
+                             "weight": st.column_config.NumberColumn("Weight", format="%.0f%%"),
+                             "weight_share": st.column_config.NumberColumn(
+                                 "Re-weighted", format="%.0f%%", help="Its weight once metrics with no data are "
+                                 "left out and the rest share their weight"),
                              "score": st.column_config.NumberColumn("Score", format="%.1f"),
                              "points": st.column_config.NumberColumn("Points", format="%.1f")})
     metric_tables(e)
@@ -135,7 +138,8 @@ def history(hist: pd.DataFrame, model: Model, figure: go.Figure) -> None:
     note = (f"{len(alerts)} day(s) with a score-drop alert (≥ {model.alert.drop_points:g} points in "
             f"{model.alert.within_days} days), the last on {alerts['as_of'].iloc[-1]:%d %b %Y}."
             if len(alerts) else "No score-drop alert in this history.")
-    st.caption(f"Daily over the last 8 weeks, weekly before. {note} Dotted lines: the two dates compared below.")
+    st.caption(f"Daily over the last 8 weeks, weekly before; the last 26 weeks shown (drag to pan, double-click "
+               f"for the whole history). {note} Dotted lines: the two dates compared below.")
 
 
 def change(c: Change, events: pd.DataFrame) -> None:

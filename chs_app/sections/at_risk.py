@@ -13,7 +13,8 @@ from chs_core.kpis.periods import month_end
 from chs_core.model import NO_DATA_TIER, Model
 from chs_core.workspace import QueueFilter, apply_filter, order_rule, totals
 
-__all__ = ["apply_filter", "download", "filters", "open_picker", "read_url", "table", "totals_row", "write_url"]
+__all__ = ["apply_filter", "download", "filters", "open_picker", "queue_csv", "read_url", "table", "totals_row",
+           "write_url"]
 
 SCOPES = {"at_risk": "Below the at-risk cut-off", "all": "All accounts"}
 RENEWAL_CHOICES = [0, 30, 60, 90, 180, 365]  # 0: any time
@@ -114,8 +115,10 @@ def totals_row(shown: pd.DataFrame, everyone: pd.DataFrame) -> None:
     st.caption(f"Order: {order_rule()} Click a column header to sort differently.")
 
 
-TABLE_COLUMNS = ("open", "account_name", "health_score", "tier", "coverage", "reasons", "next_action", "arr",
-                 "change_7d", "change_30d", "alert", "days_to_renewal", "days_since_touch", "segment", "csm")
+# What a CSM reads first on a laptop without scrolling: who, score and tier, what is at stake and how soon, why;
+# the name stays pinned while the rest scrolls.
+TABLE_COLUMNS = ("open", "account_name", "health_score", "tier", "coverage", "arr", "days_to_renewal",
+                 "days_since_touch", "reasons", "next_action", "change_7d", "change_30d", "alert", "segment", "csm")
 
 
 def table(shown: pd.DataFrame, as_of: date) -> str | None:
@@ -126,12 +129,13 @@ def table(shown: pd.DataFrame, as_of: date) -> str | None:
         view, hide_index=True, key=state.QUEUE_TABLE, on_select="rerun", selection_mode="single-row",
         height=min(38 + 35 * len(view), 520),
         column_config={
-            "open": links.account_link_column(), "account_name": "Name", "segment": "Segment", "csm": "CSM",
+            "open": links.account_link_column(), "account_name": st.column_config.TextColumn("Name", pinned=True),
+            "segment": "Segment", "csm": "CSM",
             "arr": st.column_config.NumberColumn("ARR", format="$%,.0f"),
             "health_score": st.column_config.NumberColumn("Score", format="%.1f"),
             "tier": "Tier",
-            "coverage": st.column_config.ProgressColumn("Coverage", format="%.0f%%", min_value=0, max_value=100,
-                                                        help="Share of the model's weight that had data."),
+            "coverage": st.column_config.NumberColumn("Coverage", format="%.0f%%", width="small",
+                                                      help="Share of the model's weight that had data."),
             "change_7d": st.column_config.NumberColumn("Δ 7 d", format="%+.1f"),
             "change_30d": st.column_config.NumberColumn("Δ 30 d", format="%+.1f"),
             "alert": st.column_config.CheckboxColumn("Alert", help="Score-drop alert on the as-of date"),
@@ -156,8 +160,12 @@ def open_picker(shown: pd.DataFrame) -> str | None:
     return None
 
 
-def download(shown: pd.DataFrame, as_of: date) -> None:
+def queue_csv(shown: pd.DataFrame) -> bytes:
+    """The rows shown, in their order, with the table's columns and every fired flag (formula-safe)."""
     columns = [c for c in TABLE_COLUMNS if c != "open"]
-    out = shown[["account_id", *columns, "flags"]]
-    st.download_button("Download this list (CSV)", csv_bytes(out), file_name=f"at_risk_{as_of}.csv", mime="text/csv",
-                       key="queue_download")
+    return csv_bytes(shown[["account_id", *columns, "flags"]])
+
+
+def download(shown: pd.DataFrame, as_of: date) -> None:
+    st.download_button("Download this list (CSV)", queue_csv(shown), file_name=f"at_risk_{as_of}.csv",
+                       mime="text/csv", key="queue_download")

@@ -35,7 +35,7 @@ def now(demo_db) -> pd.DataFrame:
 def _share(at, component: str) -> float:
     """The component's weight share after re-weighting, from the page's component table."""
     table = _frame(at, "weight_share").set_index("component")
-    return float(table.loc[component, "weight_share"]) / 100
+    return float(table.loc[component.capitalize(), "weight_share"]) / 100
 
 
 def _frame(at, column: str) -> pd.DataFrame:
