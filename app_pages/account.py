@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from chs_app import account_data, data, guards, state
+from chs_app import account_data, data, guards, links, state
 from chs_app.sections import account as sections
 from chs_core.pipeline import history_dates
 from chs_core.workspace.evidence import events_between
@@ -62,7 +62,7 @@ st.divider()
 sections.why(e, account_data.waterfall_chart(a.key, as_of, a) if e.scored else None)
 st.divider()
 sections.history(account_data.history(a.key, as_of, a), model, account_data.history_chart(a.key, since, as_of, a))
-controls = st.columns([1, 1, 3])
+controls = links.two_up("account_dates", 3, [1, 1, 3])  # side by side on a phone too
 controls[0].date_input("Compare from", key=state.ACCOUNT_SINCE, min_value=first, max_value=as_of - timedelta(days=1))
 controls[1].date_input("to (as of)", key=state.ACCOUNT_AS_OF, min_value=first, max_value=default_as_of)
 evidence = account_data.evidence(a.key, as_of, a)

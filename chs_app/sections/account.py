@@ -152,6 +152,7 @@ def change(c: Change, events: pd.DataFrame) -> None:
                 "to the change" + (", with the change of scoring rules as a term of its own." if
                                    (c.terms["kind"] == "model").any() else "."))
     shown = c.terms.assign(change=rounded_to_total(c.terms["change"].to_numpy()))
+    shown = shown[shown["change"] != 0]  # a term that rounds to 0.0 adds nothing to the sum shown
     left, right = st.columns([3, 2], gap="large")
     left.dataframe(shown[["label", "value_from", "value_to", "change"]], hide_index=True, key="account_change",
                    column_config={"label": "What", "value_from": f"On {c.from_date:%d %b}",
@@ -163,7 +164,8 @@ def change(c: Change, events: pd.DataFrame) -> None:
             st.caption("No departure, urgent ticket, detractor answer, CSM activity or ARR change in these dates.")
         else:
             st.dataframe(events[["date", "what"]], hide_index=True, key="account_events",
-                         column_config={"what": st.column_config.TextColumn("Event", width="large")})
+                         column_config={"date": st.column_config.DateColumn("Date"),
+                                        "what": st.column_config.TextColumn("Event", width="large")})
 
 
 def _absent(ev: Evidence, table: str) -> bool:

@@ -140,8 +140,9 @@ def table(shown: pd.DataFrame, as_of: date) -> str | None:
             "change_30d": st.column_config.NumberColumn("Δ 30 d", format="%+.1f"),
             "alert": st.column_config.CheckboxColumn("Alert", help="Score-drop alert on the as-of date"),
             "reasons": st.column_config.TextColumn("Main reasons", width="large"),
-            "days_to_renewal": st.column_config.NumberColumn("Renews in (days)", format="%d"),
-            "days_since_touch": st.column_config.NumberColumn("Last touch (days)", format="%d",
+            "days_to_renewal": st.column_config.NumberColumn("Renews in", format="%d d",
+                                                             help="Days to the renewal date."),
+            "days_since_touch": st.column_config.NumberColumn("Last touch", format="%d d ago",
                                                               help="Days since the last held CSM touch."),
             "next_action": st.column_config.TextColumn("Next action", width="large"),
         })

@@ -96,3 +96,24 @@ def test_seed_story_evidence_on_the_alert_month_end(open_page):
     at.run()
     arr = json.loads(next(c for c in at.get("plotly_chart") if "Seats" in c.proto.spec).proto.spec)
     assert set(_values(next(t for t in arr["data"] if t["name"] == "ARR")["y"])) == {24_000.0}  # 20 seats, 24k
+
+
+def test_activities_with_competitor_or_budget_mentions_are_marked(open_page, demo_db):
+    model = load_model(DEFAULT_MODEL)
+    as_of = check_source(demo_db).default_as_of
+    with open_dataset(demo_db) as ds:
+        acts = ds.df("SELECT account_id, activity_date, notes FROM csm_activities WHERE activity_date <= $d "
+                     "AND activity_date > $d - 365 AND notes IS NOT NULL", {"d": as_of})
+    words = [w.lower() for w in model.signals.competitor_keywords]
+    hit = acts[acts["notes"].str.lower().map(lambda n: any(w in n for w in words))]
+    assert len(hit), "the demo has competitor mentions in CSM notes"
+    account = str(hit["account_id"].iloc[0])
+    at = open_page("account", account=account)
+    at.session_state[state.ACCOUNT_EVIDENCE_TAB] = "CSM activities"
+    at.run()
+    assert not at.exception
+    table = _frame(at, "mention")
+    mine = hit[hit["account_id"] == account]
+    marked = table[table["mention"].str.contains("competitor")]
+    assert len(marked) == len(mine)  # every note with a competitor keyword, and no other
+    assert any("highlighted" in c.value for c in at.caption)
