@@ -9,11 +9,7 @@ st.title("Cohorts")
 st.caption("Do newer customers stay and grow like older ones? Each row follows the accounts that started together "
            "(or share a segment, industry, ARR band or channel) month by month from their start.")
 source = guards.source_or_stop()
-ids = sidebar.filtered_account_ids(source.accounts)
-if ids is not None and not ids:
-    st.info("No accounts match the filters in the sidebar. Clear a filter to see the cohorts.",
-            icon=":material/filter_alt_off:")
-    st.stop()
+ids = guards.filtered_ids_or_stop(source, "the cohorts")
 accounts = data.cohort_accounts(data.current_source())
 by = sections.grouping(available_groupings(accounts))
 try:

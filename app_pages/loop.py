@@ -10,11 +10,7 @@ st.caption("From a flag to a CSM touch to what happened: how fast the team respo
            "or dropped sharply, and how those accounts fared.")
 source = guards.source_or_stop()
 model = guards.model_or_stop()
-ids = sidebar.filtered_account_ids(source.accounts)
-if ids is not None and not ids:
-    st.info("No accounts match the filters in the sidebar. Clear a filter to see the loop.",
-            icon=":material/filter_alt_off:")
-    st.stop()
+ids = guards.filtered_ids_or_stop(source, "the loop")
 check = source.completeness
 end_month = controls.as_of_month(list(source.months), check.end_month)
 as_of = month_end(end_month)

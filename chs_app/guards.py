@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chs_app import data, sources
+from chs_app import data, sidebar, sources
 from chs_core.errors import ModelError
 from chs_core.model import Model
 from chs_core.pipeline import CheckedSource
@@ -29,3 +29,14 @@ def model_or_stop() -> Model:
         st.error(f"The scoring model cannot be used: {exc}", icon=":material/error:")
         st.caption(f"Fix the file (or set {sources.MODEL_ENV} to another model.yaml) and reload the page.")
         st.stop()
+
+
+def filtered_ids_or_stop(source: CheckedSource, what: str) -> list[str] | None:
+    """The accounts passing the sidebar filters (None: no filter set); stops the page, saying so, when none does.
+    `what` completes "Clear a filter to see ...", e.g. "the cohorts"."""
+    ids = sidebar.filtered_account_ids(source.accounts)
+    if ids is not None and not ids:
+        st.info(f"No accounts match the filters in the sidebar. Clear a filter to see {what}.",
+                icon=":material/filter_alt_off:")
+        st.stop()
+    return ids

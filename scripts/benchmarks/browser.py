@@ -7,20 +7,12 @@ warm (the value was computed before, so only its cached summary is read and the 
 """
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 
-from scripts.benchmarks.common import REPO, Context, Row
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+from scripts.app_server import free_port, streamlit_server
+from scripts.benchmarks.common import Context, Row
+from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 ARM = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -41,32 +33,6 @@ DONE = """() => {
 IDLE = DONE.replace("window.__chsRan && ", "")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _server(data, port: int):
-    env = {**os.environ, "CHS_DATA": str(data), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.address", "127.0.0.1", "--server.port", str(port)],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
 def _timed(page, step) -> float:
     """Seconds from the user's last click (choosing the value) until the page is drawn again.
 
@@ -84,10 +50,10 @@ def _timed(page, step) -> float:
 def run(ctx: Context) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
-    port = int(ctx.extra.get("port") or _free_port())
+    port = int(ctx.extra.get("port") or free_port())
     rows: list[Row] = []
-    with _server(ctx.data, port) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with streamlit_server(ctx.data, port=port) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         start = time.perf_counter()
         page.goto(url)

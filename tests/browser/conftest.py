@@ -5,7 +5,7 @@ run to end and fail the test on a JavaScript error.
   their own browser session (a connected source, filters, a tuning draft) but nothing the server shares: drafts go
   beside a temporary copy of model.yaml, uploads and mappings into a temporary workspace folder.
 - `start_server(data, model=None, **env)`: a server of the test's own (for a fresh server, or other data or
-  settings); stopped after the test.
+  settings); stopped after the test. scripts/app_server.py starts every server, as it does for the benchmarks.
 - `app`: an `App` (a page in a fresh browser context, 1440x2400) on the shared server; `new_app(base_url, width,
   height)` makes more, e.g. at phone width or on a test's own server. `app.open(path)` goes there and waits.
 - `shoot(page, name)`: a full-page screenshot into a temporary folder (and CHS_SCREENSHOT_DIR when set).
@@ -17,88 +17,20 @@ sync Playwright keeps an asyncio loop running, which must be gone before the res
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from scripts.app_server import REPO, streamlit_server
+from scripts.screenshot import CHROMIUM_ARGS, wait_until_idle
+
 CHROMIUM = Path("/usr/bin/chromium")
-STARTUP_SECONDS = 60
 WAIT_MS = 120_000  # a cold run on the shared two-core machine scores the whole history
 DESKTOP = (1440, 2400)  # Streamlit scrolls inside its main container: a tall viewport shows the whole page
 _APPS = pytest.StashKey[list]()
-
-
-def _screenshot_module():
-    """scripts/screenshot.py's Chromium arguments and wait-until-idle, so the tests drive the browser as it does."""
-    spec = importlib.util.spec_from_file_location("chs_screenshot", REPO / "scripts" / "screenshot.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SCREENSHOT = _screenshot_module()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {STARTUP_SECONDS} s")
-
-
-@contextlib.contextmanager
-def streamlit_server(data: Path, log: Path, model: Path | None = None, env: dict[str, str] | None = None):
-    """`streamlit run app.py` on a free port with CHS_DATA (and CHS_MODEL, and `env`) set; yields its URL and always
-    stops it."""
-    port = _free_port()
-    server_env = {**os.environ, "CHS_DATA": str(data), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    server_env.pop("CHS_MODEL", None)
-    if model is not None:
-        server_env["CHS_MODEL"] = str(model)
-    server_env.update(env or {})
-    with open(log, "w+") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port)],
-            cwd=REPO, env=server_env, stdout=out, stderr=subprocess.STDOUT, text=True)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            try:
-                _wait_healthy(url, server)
-            except Exception as exc:
-                out.seek(0)
-                raise RuntimeError(f"streamlit did not start ({exc}); its log:\n{out.read()}") from exc
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 class App:
@@ -128,7 +60,7 @@ class App:
 
     def wait(self, timeout_ms: int = WAIT_MS) -> None:
         """Until the script run is over: no spinner or skeleton left, every plotly chart drawn."""
-        SCREENSHOT.wait_until_idle(self.page, timeout_ms=timeout_ms)
+        wait_until_idle(self.page, timeout_ms=timeout_ms)
 
     def nav(self, label: str) -> None:
         """Click a page in the sidebar's navigation."""
@@ -173,7 +105,7 @@ def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(chromium), args=SCREENSHOT.CHROMIUM_ARGS)
+        launched = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
