@@ -19,6 +19,24 @@ def test_readme_gives_run_and_test_commands_and_ci_runs_the_same_tests():
     assert CI.strip().splitlines()[-1] == "python -m pytest"
 
 
+def _apt_packages(text: str) -> set[str]:
+    """Packages named by every `apt-get install` in a text (options left out)."""
+    found = set()
+    for line in text.splitlines():
+        if "apt-get install" in line:
+            words = line.split("apt-get install", 1)[1].split("&&", 1)[0].split()
+            found |= {w for w in words if not w.startswith("-")}
+    return found
+
+
+def test_readme_test_command_installs_every_system_package_ci_installs():
+    """A stranger following the README runs the same tests CI does (browser, Spark and PostgreSQL ones included)."""
+    command = next(line for line in README.split("## Run it", 1)[1].splitlines() if line.endswith("python -m pytest"))
+    assert _apt_packages(CI) == {"chromium", "default-jre-headless", "postgresql"}
+    assert _apt_packages(command) == _apt_packages(CI)
+    assert command.endswith("pip install -r requirements-dev.txt && python -m pytest")
+
+
 def test_readme_model_snippet_is_a_valid_model_fragment():
     import yaml
 
