@@ -92,12 +92,14 @@ def _in_app(page, url: str, account_id: str, name: str) -> float:
 def run(ctx: Context) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
-    from scripts.benchmarks.browser import ARGS, CHROMIUM, IDLE, _free_port, _server
+    from scripts.app_server import free_port, streamlit_server
+    from scripts.benchmarks.browser import IDLE
+    from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS
 
     accounts = _accounts(ctx, 2 * ctx.repeat + 1)
     cold, warm, app_cold, app_warm = [], [], [], []
-    with _server(ctx.data, _free_port()) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with streamlit_server(ctx.data, port=int(ctx.extra.get("port") or free_port())) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{url}/data_quality")  # warms the checked source every page shares
         page.wait_for_function(f"() => document.querySelector('[data-testid=\"stApp\"]') && ({IDLE})()",
