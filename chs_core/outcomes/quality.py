@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chs_core.outcomes.ranking import auc, auc_interval, lift_top_decile
+from chs_core.outcomes.ranking import auc_and_lift, auc_interval
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,11 @@ def _share(part: float, whole: float) -> float | None:
 
 
 def quality_of(score: np.ndarray, at_risk: np.ndarray, y: np.ndarray, account: np.ndarray,
-               samples: int = 200, seed: int = 0) -> Quality:
+               samples: int = 200, seed: int = 0, order: np.ndarray | None = None) -> Quality:
     """Quality of `score` (NaN = no score) and its at-risk alerts for the outcome `y`, rows of `account`.
 
     samples: bootstrap replicates for auc_ci (0 skips the interval, e.g. for small slices).
+    order: np.argsort(score) (NaN last) when the caller has it (see sorted_within), to skip the sort.
     """
     score = np.asarray(score, dtype=float)
     y = np.asarray(y, dtype=bool)
@@ -56,13 +57,14 @@ def quality_of(score: np.ndarray, at_risk: np.ndarray, y: np.ndarray, account: n
     negatives = n - pos
     with_outcome = np.unique(account[y])
     caught = np.unique(account[y & alert])
-    ranked = auc(score[scored], y[scored])
+    order = np.argsort(score) if order is None else order
+    ranked, lift = auc_and_lift(score, y, order=order[:int(scored.sum())]) if scored.any() else (None, None)
     return Quality(
         rows=n, scored_rows=int(scored.sum()), positives=pos, base_rate=_share(pos, n),
         auc=ranked,
         auc_ci=auc_interval(score[scored], y[scored], account[scored], samples, seed=seed)
         if ranked is not None and samples > 0 else None,
-        lift_top_decile=lift_top_decile(score[scored], y[scored]) if scored.any() else None,
+        lift_top_decile=lift,
         at_risk_rows=int(alert.sum()), true_positives=tp, false_positives=fp,
         recall=_share(tp, pos),
         recall_accounts=_share(len(caught), len(with_outcome)),
@@ -71,6 +73,12 @@ def quality_of(score: np.ndarray, at_risk: np.ndarray, y: np.ndarray, account: n
         false_positive_rate=_share(fp, negatives),
         false_alert_share=_share(fp, tp + fp),
     )
+
+
+def sorted_within(order: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The argsort of score[keep], from the argsort `order` of score: no second sort for a slice."""
+    position = np.cumsum(keep) - 1  # row -> its position among the kept rows
+    return position[order[keep[order]]]
 
 
 @dataclass(frozen=True)

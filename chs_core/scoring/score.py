@@ -70,13 +70,35 @@ def _floats(df: pd.DataFrame, name: str) -> np.ndarray:
     return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def lifecycle_stages(tenure: np.ndarray, model: Model) -> np.ndarray:
-    """Stage name per row from tenure months (last stage with from_months <= tenure)."""
+def _stage_codes(tenure: np.ndarray, model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """Stage code per row (last stage with from_months <= tenure; missing tenure: the last code) and the names."""
     starts = np.array([s.from_months for s in model.lifecycle])
     names = np.array([s.name for s in model.lifecycle] + [UNKNOWN_STAGE], dtype=object)
     k = np.searchsorted(starts, tenure, side="right") - 1
-    k = np.where(np.isnan(tenure), len(starts), np.maximum(k, 0))
-    return names[k]
+    return np.where(np.isnan(tenure), len(starts), np.maximum(k, 0)), names
+
+
+def lifecycle_stages(tenure: np.ndarray, model: Model) -> np.ndarray:
+    """Stage name per row from tenure months (last stage with from_months <= tenure)."""
+    codes, names = _stage_codes(tenure, model)
+    return names[codes]
+
+
+def _row_groups(group: np.ndarray) -> list[tuple[slice | np.ndarray, int]]:
+    """Rows of each group code, with a row of it: a slice when the group's rows are contiguous (no copy when
+    read or written; the tuning history is sorted so that they are), else their positions."""
+    n = len(group)
+    if n == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    if len(set(group[starts].tolist())) == len(starts):
+        ends = np.r_[starts[1:], n]
+        return [(slice(int(a), int(b)), int(a)) for a, b in zip(starts, ends)]
+    out = []
+    for g in np.unique(group):
+        rows = np.flatnonzero(group == g)
+        out.append((rows, int(rows[0])))
+    return out
 
 
 def flag_hits(raw: dict[str, np.ndarray], flag: Flag, n: int) -> np.ndarray:
@@ -119,30 +141,33 @@ class ScoreArrays:
     comp: dict[str, np.ndarray]
 
 
-def score_arrays(raw: dict[str, np.ndarray], seg: np.ndarray, model: Model) -> ScoreArrays:
+def score_arrays(raw: dict[str, np.ndarray], seg: np.ndarray, model: Model, detail: bool = True,
+                 seg_codes: tuple[np.ndarray, np.ndarray] | None = None) -> ScoreArrays:
     """Score rows given as arrays: raw[name] per metric, flag signal and tenure_months (absent = missing), seg
-    per row (object, None = no segment). The tuning page calls this directly on its cached arrays."""
+    per row (object, None = no segment). The tuning page calls this directly on its cached arrays.
+
+    detail=False leaves mscore, share and comp empty (only `explain` needs them; rescoring is faster without).
+    seg_codes: pd.factorize(seg) when the caller keeps it (the tuning history does), to skip hashing strings.
+    """
     n = len(seg)
     missing = np.full(n, np.nan)
     metric_names = model.metric_names()
     raw = {k: raw.get(k, missing) for k in {*metric_names, "tenure_months", *(
         c.signal for f in model.flags for c in f.conditions)}}
-    stage = lifecycle_stages(raw["tenure_months"], model)
-    seg_codes, seg_uniques = pd.factorize(seg, use_na_sentinel=True)
-    st_codes, st_uniques = pd.factorize(stage)
-    group = (seg_codes + 1) * (len(st_uniques) + 1) + st_codes
+    st_codes, st_names = _stage_codes(raw["tenure_months"], model)
+    codes, seg_uniques = seg_codes if seg_codes is not None else pd.factorize(seg, use_na_sentinel=True)
+    group = (codes + 1) * len(st_names) + st_codes
 
-    mscore = {m: np.full(n, np.nan) for m in metric_names}
-    share = {m: np.full(n, np.nan) for m in metric_names}
-    comp = {c.name: np.full(n, np.nan) for c in model.components}
+    keep = metric_names if detail else ()
+    mscore = {m: np.full(n, np.nan) for m in keep}
+    share = {m: np.full(n, np.nan) for m in keep}
+    comp = {c.name: np.full(n, np.nan) for c in model.components} if detail else {}
     base, coverage, at_risk_below = np.full(n, np.nan), np.zeros(n), np.full(n, np.nan)
     tier_min = {t.name: np.zeros(n) for t in model.tiers}
 
-    for g in np.unique(group):
-        rows = np.flatnonzero(group == g)
-        i = rows[0]
-        s_name = seg_uniques[seg_codes[i]] if seg_codes[i] >= 0 else None
-        st_name = st_uniques[st_codes[i]]
+    for rows, i in _row_groups(group):
+        s_name = seg_uniques[codes[i]] if codes[i] >= 0 else None
+        st_name = st_names[st_codes[i]]
         em = effective_model(model, s_name, None if st_name == UNKNOWN_STAGE else st_name)
         _score_group(em, rows, raw, mscore, share, comp, base, coverage)
         at_risk_below[rows] = em.at_risk_below
@@ -157,7 +182,7 @@ def score_arrays(raw: dict[str, np.ndarray], seg: np.ndarray, model: Model) -> S
     with np.errstate(invalid="ignore"):
         at_risk = score < at_risk_below
     capped = (cap < after_penalty) & ~np.isnan(score)  # no score, nothing was capped
-    return ScoreArrays(stage, score, at_risk, tier_min, coverage, base, penalty, capped, fired, mscore, share, comp)
+    return ScoreArrays(st_names[st_codes], score, at_risk, tier_min, coverage, base, penalty, capped, fired, mscore, share, comp)
 
 
 def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
@@ -196,9 +221,11 @@ def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
     )
 
 
-def _score_group(em: Model, rows: np.ndarray, raw, mscore, share, comp, base, coverage) -> None:
-    """Fill metric scores, shares, component scores, base score and coverage for one group's rows."""
-    k = len(rows)
+def _score_group(em: Model, rows, raw, mscore, share, comp, base, coverage) -> None:
+    """Fill base score and coverage (and, when the dicts have room, metric scores, shares and component scores)
+    for one group's rows (a slice or positions)."""
+    k = len(base[rows])
+    detail = bool(comp)
     # Nominal shares (all data present) give coverage; actual shares re-weight over what is present.
     nominal_total = sum(c.weight for c in em.components if sum(m.weight for m in c.metrics) > 0)
     base_num, base_den, cov = np.zeros(k), np.zeros(k), np.zeros(k)
@@ -208,16 +235,18 @@ def _score_group(em: Model, rows: np.ndarray, raw, mscore, share, comp, base, co
         num, den, scores = np.zeros(k), np.zeros(k), []
         for m in c.metrics:
             s = normalise(raw[m.name][rows], m.norm)
-            mscore[m.name][rows] = s
             has = ~np.isnan(s)
             num += np.where(has, m.weight * s, 0.0)
             den += has * m.weight
             if c_metric_total > 0 and nominal_total > 0:
                 cov += has * ((c.weight / nominal_total) * (m.weight / c_metric_total))
-            scores.append((m, has))
+            if detail:
+                mscore[m.name][rows] = s
+                scores.append((m, has))
         with np.errstate(invalid="ignore", divide="ignore"):
             cs = num / den  # 0/0 -> NaN: a component with no data is dropped
-        comp[c.name][rows] = cs
+        if detail:
+            comp[c.name][rows] = cs
         has_c = den > 0
         base_num += np.where(has_c, c.weight * cs, 0.0)
         base_den += has_c * c.weight

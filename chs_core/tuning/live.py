@@ -16,17 +16,22 @@ import pandas as pd
 from chs_core.metrics.catalog import SIGNAL_NAMES
 from chs_core.model import Model
 from chs_core.outcomes.labels import Labels, label_history
-from chs_core.outcomes.quality import Quality, TierRate, quality_of
+from chs_core.outcomes.quality import Quality, TierRate, quality_of, sorted_within
 from chs_core.scoring.score import assign_tiers, score_arrays
 from chs_core.sources import Dataset
 
 
 @dataclass(frozen=True, eq=False)
 class History:
-    """The model-independent inputs of every rescoring, in the metrics history's row order."""
+    """The model-independent inputs of every rescoring, rows sorted by segment then tenure.
+
+    That order makes every (segment, lifecycle stage) group a contiguous run of rows for any model's stage
+    boundaries, so rescoring reads and writes each group's slice without copying it.
+    """
 
     raw: dict[str, np.ndarray]
     segment: np.ndarray  # object
+    segment_codes: tuple[np.ndarray, np.ndarray]  # pd.factorize(segment), kept so no rescoring hashes strings
     account_id: np.ndarray
     account_name: np.ndarray
     as_of: np.ndarray  # datetime64[D]
@@ -39,25 +44,37 @@ class History:
         return pd.Timestamp(self.as_of[self.latest][0]).date() if self.latest.any() else None
 
 
+_LABEL_INPUTS = ("account_id", "as_of", "segment", "days_to_renewal")
+
+
 def prepare_history(metrics: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset, horizon_months: int,
                     end_month: date | None = None) -> History:
     """Arrays of a metrics history (compute_metrics joined to accounts) and its churn labels."""
     n = len(metrics)
 
-    def col(name: str, kind=float):
+    def unsorted(name: str, kind=float):
         if name not in metrics.columns:
             return np.full(n, np.nan) if kind is float else np.full(n, None, dtype=object)
         s = metrics[name]
         return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan) if kind is float else \
             s.astype(object).where(s.notna(), None).to_numpy()
 
-    as_of = pd.to_datetime(metrics["as_of"]).to_numpy().astype("datetime64[D]")
+    segment = unsorted("segment", object)
+    seg_codes, seg_uniques = pd.factorize(segment, use_na_sentinel=True)
+    order = np.lexsort((unsorted("tenure_months"), seg_codes))  # NaN tenure sorts last, as "unknown" does
+
+    def col(name: str, kind=float):
+        return unsorted(name, kind)[order]
+
+    frame = metrics[[c for c in _LABEL_INPUTS if c in metrics.columns]].take(order)
+    as_of = pd.to_datetime(frame["as_of"]).to_numpy().astype("datetime64[D]")
     latest = as_of == as_of.max() if n else np.zeros(0, dtype=bool)
     return History(
         raw={name: col(name) for name in (*SIGNAL_NAMES, "tenure_months")},
-        segment=col("segment", object), account_id=metrics["account_id"].astype(str).to_numpy(),
+        segment=segment[order], segment_codes=(seg_codes[order], seg_uniques),
+        account_id=frame["account_id"].astype(str).to_numpy(),
         account_name=col("account_name", object), as_of=as_of, arr=np.nan_to_num(col("arr")), latest=latest,
-        labels=label_history(metrics, arr_monthly, horizon_months, end_month))
+        labels=label_history(frame, arr_monthly, horizon_months, end_month))
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +86,7 @@ class Rescored:
 
 
 def rescore(h: History, model: Model) -> Rescored:
-    a = score_arrays(h.raw, h.segment, model)
+    a = score_arrays(h.raw, h.segment, model, detail=False, seg_codes=h.segment_codes)
     tiers = assign_tiers(a.score, model, a.tier_min)
     return Rescored(a.score, a.at_risk, np.asarray(tiers.codes), tuple(tiers.categories))
 
@@ -99,10 +116,11 @@ def figures(h: History, r: Rescored, samples: int = 0) -> Figures:
     rows = lab.rows
     score, at_risk, tier = r.score[rows], r.at_risk[rows], r.tier[rows]
     acc = lab.account_code  # ints: grouping by account stays fast
+    order = np.argsort(score)  # once: the renewal window's order is read off it
     window = None
     if lab.has_renewal_date:
         w = lab.in_renewal_window
-        window = quality_of(score[w], at_risk[w], lab.churned[w], acc[w], samples)
+        window = quality_of(score[w], at_risk[w], lab.churned[w], acc[w], samples, order=sorted_within(order, w))
     n_rows = np.bincount(tier, minlength=k)
     positives = np.bincount(tier, weights=lab.churned, minlength=k)
     tier_arr = np.bincount(tier, weights=lab.arr, minlength=k)
@@ -116,7 +134,7 @@ def figures(h: History, r: Rescored, samples: int = 0) -> Figures:
         mean_score=float(r.score[m][scored].mean()) if scored.any() else None,
         at_risk_accounts=int(r.at_risk[m].sum()), at_risk_arr=float(arr[r.at_risk[m]].sum()),
         total_arr=float(arr[scored].sum()),
-        churn=quality_of(score, at_risk, lab.churned, acc, samples),
+        churn=quality_of(score, at_risk, lab.churned, acc, samples, order=order),
         renewal_window=window,
         tiers=rates,
     )
