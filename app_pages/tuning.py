@@ -1,14 +1,15 @@
-"""Tuning studio (analysts): change the model, see at once what it does to the book and to the backtest, publish."""
+"""Tuning studio (analysts): change the model, see at once what it does to the book and to the backtest, publish.
+
+Three fragments keep a change fast: the controls (switching tabs reruns them only), the results and the publish
+panel (a control's change reruns these two only); publishing, restoring and accepting rerun the whole page.
+"""
 import streamlit as st
 
 from chs_app import data, guards, sources, tuning_data
 from chs_app.sections import tuning as sections
 from chs_app.sections import tuning_controls as controls
 from chs_app.sections import tuning_publish as drafts
-from chs_core.errors import ModelError
 from chs_core.settings import setting
-from chs_core.tuning.form import model_from_values
-from chs_core.tuning.live import figures, rescore
 from chs_core.tuning.publish import fingerprint
 
 HORIZON = setting("backtest_horizon_months")
@@ -30,26 +31,10 @@ if draft.base_fingerprint != fingerprint(path):
                "to start from the published model.", icon=":material/sync_problem:")
 
 controls.draw(published)
-try:
-    edited = model_from_values(published, controls.values(published))
-except ModelError as exc:
-    st.warning(f"This change does not make a valid model, so the figures show the last valid draft: {exc}",
-               icon=":material/warning:")
-    edited = draft.model
-draft = drafts.keep(path, draft, edited)
-drafts.reset_button(published, path, draft)
-
-before_r, before = tuning_data.judged(ref, published, as_of, HORIZON, end)
-after_r = rescore(history, draft.model)
-after = figures(history, after_r)
-st.divider()
-sections.headline(before, after)
-sections.book(history, before_r, after_r, draft.model.at_risk_below)
-sections.moved(history, before_r, after_r)
-st.divider()
-sections.backtest(before, after, HORIZON)
+judged = sections.Judged(ref, published, as_of, HORIZON, end, path)
+sections.results(history, judged)
 with st.expander("Suggested weights", icon=":material/insights:"):
     drafts.suggestion(published, path, draft, lambda: tuning_data.suggestion(ref, published, as_of, HORIZON, end))
 st.divider()
 st.subheader("Publish")
-drafts.publish_panel(published, path, draft, before, after)
+sections.publish(history, judged)

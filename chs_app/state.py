@@ -67,6 +67,9 @@ TUNING_NOTE = "tuning_note"
 TUNING_FLASH = "tuning_flash"  # a message to show once after publish / restore
 TUNING_SHOW_SUGGESTION = "tuning_show_suggestion"
 TUNING_RESTORE_PICK = "tuning_restore_pick"
+TUNING_TAB = "tuning_tab"  # the open tab of model parts (only its controls are drawn)
+TUNING_JUDGED = "tuning_judged"  # the last draft judged: (history, model, Rescored, Figures)
+TUNING_INTERVALS = "tuning_intervals"  # show bootstrap intervals (on request: seconds per draft)
 # Data page: the source this session switched to (not in the URL: a URL may hold credentials) and its form.
 DATA_LOCATION = "data_location"
 DATA_MAPPING = "data_mapping"

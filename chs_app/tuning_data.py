@@ -15,6 +15,7 @@ from chs_core.model import Model
 from chs_core.settings import setting
 from chs_core.tuning import suggest_weights
 from chs_core.tuning.live import Figures, History, Rescored, figures, prepare_history, rescore
+from chs_core.tuning.live import auc_change as live_auc_change
 
 
 @st.cache_resource(show_spinner="Preparing the point-in-time history for live rescoring…",
@@ -37,6 +38,15 @@ def interval_figures(ref: data.SourceRef, model: Model, as_of: date, horizon: in
     """The same figures with bootstrap intervals (seconds, so only on request)."""
     h = history(ref, model.signals, as_of, horizon, end_month)
     return figures(h, judged(ref, model, as_of, horizon, end_month)[0], setting("backtest_bootstrap_samples"))
+
+
+@st.cache_resource(max_entries=setting("cache_entries_scores"))
+def auc_change(ref: data.SourceRef, published: Model, draft: Model, as_of: date, horizon: int,
+               end_month: date) -> tuple[float | None, tuple[float, float] | None]:
+    """Draft AUC minus published AUC, with its paired clustered-bootstrap interval (seconds, so on request)."""
+    h = history(ref, published.signals, as_of, horizon, end_month)
+    return live_auc_change(h, judged(ref, published, as_of, horizon, end_month)[0],
+                           judged(ref, draft, as_of, horizon, end_month)[0], setting("backtest_bootstrap_samples"))
 
 
 @st.cache_resource(show_spinner="Fitting weights on earlier dates and testing them on later ones…", max_entries=4)

@@ -1,14 +1,23 @@
-"""The tuning page's results: headline figures, distribution and migration, the accounts that moved, the backtest."""
+"""The tuning page's results: headline figures, AUC intervals, distribution and migration, the accounts that
+moved, the backtest; the publish panel. Both are fragments a control's change reruns (see tuning_controls)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from chs_app import state
+from chs_app import data, state, tuning_data
 from chs_app.charts import tuning as charts
 from chs_app.format import MONEY_COLUMN, count, money, pct
+from chs_app.sections import tuning_publish as drafts
+from chs_core.model import Model
 from chs_core.outcomes.quality import Quality
-from chs_core.tuning.live import Figures, History, Rescored, migration, movers
+from chs_core.settings import setting
+from chs_core.tuning.live import Figures, History, Rescored, figures, migration, movers, rescore
+from chs_core.tuning.publish import model_diff
 
 ACCOUNT_PAGE = "account"  # the CSM engineer's account page (url path), ?account=ID
 
@@ -125,3 +134,91 @@ def backtest(before: Figures, after: Figures, horizon: int) -> None:
     st.dataframe(quality_table(before, after), hide_index=True, width="stretch", key="tuning_quality")
     st.markdown("**Churn rate by tier** (calibration: a better tier should churn less)")
     st.dataframe(calibration_table(before, after), hide_index=True, width="stretch", key="tuning_calibration")
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What the result fragments need to judge the published model and the draft (kept between their reruns)."""
+
+    ref: data.SourceRef
+    published: Model
+    as_of: date
+    horizon: int
+    end: date
+    path: Path
+
+    def published_figures(self) -> tuple[Rescored, Figures]:
+        return tuning_data.judged(self.ref, self.published, self.as_of, self.horizon, self.end)
+
+    def draft_figures(self, h: History, model: Model) -> tuple[Rescored, Figures]:
+        """The draft rescored once per change: the results and the publish panel share it (one session's memo)."""
+        memo = st.session_state.get(state.TUNING_JUDGED)
+        if memo is None or memo[0] is not h or memo[1] != model:
+            r = rescore(h, model)
+            memo = (h, model, r, figures(h, r))
+            st.session_state[state.TUNING_JUDGED] = memo
+        return memo[2], memo[3]
+
+    def intervals(self, model: Model):
+        at = (self.as_of, self.horizon, self.end)
+        return (tuning_data.interval_figures(self.ref, self.published, *at),
+                tuning_data.interval_figures(self.ref, model, *at),
+                tuning_data.auc_change(self.ref, self.published, model, *at))
+
+
+def _ci(q: Quality | None) -> str:
+    return "—" if q is None or q.auc is None else (
+        f"{q.auc:.3f} ({q.auc_ci[0]:.3f}–{q.auc_ci[1]:.3f})" if q.auc_ci else f"{q.auc:.3f}")
+
+
+def intervals(j: Judged, model: Model) -> tuple[Figures | None, Figures | None]:
+    """On request: the AUC of both models with clustered-bootstrap intervals, and the paired change."""
+    samples = setting("backtest_bootstrap_samples")
+    if not st.toggle(f"95% intervals for the AUC ({samples} resamples of accounts; about a second for each new "
+                     "draft, so off while you move controls quickly)", key=state.TUNING_INTERVALS):
+        return None, None
+    with st.spinner("Resampling accounts for the intervals…"):
+        before, after, (change, change_ci) = j.intervals(model)
+    shown = "—" if change is None else f"{change:+.3f}" + (
+        f" ({change_ci[0]:+.3f} to {change_ci[1]:+.3f})" if change_ci else "")
+    st.markdown(f"**AUC (churn), 95% interval**: published {_ci(before.churn)} · draft {_ci(after.churn)} · "
+                f"change {shown}")
+    verdict = ("" if change_ci is None else
+               "The change's interval spans 0: on this history the draft is not shown to rank churn better or worse "
+               "than the published model. " if change_ci[0] <= 0 <= change_ci[1] else
+               "The change's interval excludes 0: the difference is larger than resampling noise. ")
+    st.caption(f"{verdict}Each interval is the middle 95% of the AUC over {samples} resamples of whole accounts "
+               "drawn with replacement: an account's months move together, so resampling single months would look "
+               "more certain than the data is. The change is judged on the same resampled accounts for both "
+               "models (paired) and on the account-months both score. A wide interval means few churners, not a "
+               "bad score: judge a draft by the change, not by whether two intervals overlap.")
+    return before, after
+
+
+@st.fragment(key="tuning_results")
+def results(h: History, j: Judged) -> None:
+    draft, problem = drafts.edited(j.published, j.path)
+    if problem:
+        st.warning(f"This change does not make a valid model, so the figures show the last valid draft: {problem}",
+                   icon=":material/warning:")
+    before_r, before = j.published_figures()
+    after_r, after = j.draft_figures(h, draft.model)
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    changed = len(model_diff(j.published, draft.model))
+    left.markdown(f"**Draft:** {count(changed, 'change')} against version {j.published.version}" if changed else
+                  f"**Draft:** the same as version {j.published.version}; move a control to see what it does.")
+    with right:
+        drafts.reset_button(j.published, j.path, draft)
+    st.divider()
+    headline(before, after)
+    before_ci, after_ci = intervals(j, draft.model)
+    book(h, before_r, after_r, draft.model.at_risk_below)
+    moved(h, before_r, after_r)
+    st.divider()
+    backtest(before_ci or before, after_ci or after, j.horizon)
+
+
+@st.fragment(key="tuning_publish")
+def publish(h: History, j: Judged) -> None:
+    draft, _ = drafts.edited(j.published, j.path)
+    drafts.publish_panel(j.published, j.path, draft, j.published_figures()[1], j.draft_figures(h, draft.model)[1])

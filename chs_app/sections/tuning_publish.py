@@ -8,8 +8,10 @@ import streamlit as st
 
 from chs_app import state
 from chs_app.sections import tuning_controls as controls
+from chs_core.errors import ModelError
 from chs_core.model import Model, list_versions
 from chs_core.tuning.drafts import Draft, load_draft, new_draft_id, save_draft
+from chs_core.tuning.form import model_from_values
 from chs_core.tuning.live import Figures
 from chs_core.tuning.publish import Change, PublishConflict, fingerprint, model_diff, publish, restore
 from chs_core.tuning.weights import accept_components
@@ -31,13 +33,23 @@ def current_draft(published: Model, path: Path) -> Draft:
     return d
 
 
-def keep(path: Path, d: Draft, model: Model) -> Draft:
-    """Save the draft when the controls changed it."""
+def edited(published: Model, path: Path) -> tuple[Draft, str | None]:
+    """The draft as the controls describe it now, saved when they changed it; with the reason when the
+    controls do not make a valid model (the draft then stays the last valid one)."""
+    d: Draft = st.session_state[state.TUNING_DRAFT]
+    try:
+        model = model_from_values(published, controls.values(published, d.model))
+    except ModelError as exc:
+        return d, str(exc)
     if model != d.model:
         d = Draft(d.id, model, d.base, d.base_fingerprint)
         save_draft(path, d)
         st.session_state[state.TUNING_DRAFT] = d
-    return d
+    return d, None
+
+
+def _draft() -> Draft:
+    return st.session_state[state.TUNING_DRAFT]
 
 
 def _replace_draft(published: Model, path: Path, model: Model, base: Model | None = None, fp: str | None = None):
@@ -47,10 +59,11 @@ def _replace_draft(published: Model, path: Path, model: Model, base: Model | Non
     st.session_state[state.TUNING_DRAFT] = d
     st.query_params[state.TUNING_DRAFT_PARAM] = d.id
     controls.seed(published, model, d.id)
+    st.rerun()  # the whole page: the controls show the new draft (a callback's rerun, so no run is lost)
 
 
 def reset_button(published: Model, path: Path, d: Draft) -> None:
-    st.button("Reset the draft to the published model", on_click=_replace_draft,
+    st.button("Reset the draft to the published model", on_click=_replace_draft, icon=":material/restart_alt:",
               args=(published, path, published), key="tuning_reset", disabled=d.model == published)
 
 
@@ -81,35 +94,36 @@ def suggestion(published: Model, path: Path, d: Draft, suggest) -> None:
     names = [c.name for c in published.components]
     pick = st.multiselect("Accept the suggested weights of these components", names, key="tuning_accept_pick")
     cols = st.columns(2)
-    cols[0].button("Accept all suggested weights", key="tuning_accept_all", on_click=_replace_draft,
-                   args=(published, path, s.draft, d.base, d.base_fingerprint))
+    cols[0].button("Accept all suggested weights", key="tuning_accept_all",
+                   on_click=lambda: _replace_draft(published, path, s.draft, _draft().base, _draft().base_fingerprint))
     cols[1].button("Accept the chosen components", key="tuning_accept_some", disabled=not pick,
-                   on_click=lambda: _replace_draft(published, path, accept_components(d.model, s.draft, pick), d.base,
-                                                   d.base_fingerprint))
+                   on_click=lambda: _replace_draft(published, path, accept_components(_draft().model, s.draft, pick),
+                                                   _draft().base, _draft().base_fingerprint))
 
 
-def _do_publish(published: Model, path: Path, d: Draft) -> None:
+def _do_publish(published: Model, path: Path) -> None:
+    d = _draft()
     note = st.session_state.get(state.TUNING_NOTE, "")
     try:
         new, _ = publish(d.model, path, note, d.base_fingerprint, d.base)
     except PublishConflict as exc:
         st.session_state[state.TUNING_FLASH] = ("conflict", str(exc), exc.changes)
-        return
+        st.rerun()  # the message shows at the top of the page
     except ValueError as exc:
         st.session_state[state.TUNING_FLASH] = ("error", str(exc), [])
-        return
+        st.rerun()
     st.session_state[state.TUNING_NOTE] = ""
     st.session_state[state.TUNING_FLASH] = ("published", f"Published version {new.version}.", [])
     _replace_draft(new, path, new, new, fingerprint(path))
 
 
-def _do_restore(published: Model, path: Path, d: Draft) -> None:
+def _do_restore(published: Model, path: Path) -> None:
     pick = st.session_state.get(state.TUNING_RESTORE_PICK)
     try:
         new, _ = restore(pick, path, fingerprint(path))
     except (OSError, ValueError) as exc:
         st.session_state[state.TUNING_FLASH] = ("error", str(exc), [])
-        return
+        st.rerun()
     st.session_state[state.TUNING_FLASH] = ("published", f"Restored as version {new.version}.", [])
     _replace_draft(new, path, new, new, fingerprint(path))
 
@@ -144,7 +158,7 @@ def publish_panel(published: Model, path: Path, d: Draft, before: Figures, after
     st.text_input("Change note (kept with the version)", key=state.TUNING_NOTE,
                   placeholder="e.g. more weight on renewal timing after the Q3 backtest")
     st.button(f"Publish as version {_next(published)}", type="primary", key="tuning_publish", disabled=not changes,
-              on_click=_do_publish, args=(published, path, d))
+              on_click=_do_publish, args=(published, path))
     versions = list_versions(path)
     if len(versions) > 1:
         st.markdown("**Versions** (newest first; restoring publishes the old version again as a new one)")
@@ -153,7 +167,7 @@ def publish_panel(published: Model, path: Path, d: Draft, before: Figures, after
         older = versions[1:]
         st.selectbox("Version to restore", [str(v.path) for v in older], key=state.TUNING_RESTORE_PICK,
                      format_func=lambda p: next(f"version {v.version} · {v.saved}" for v in older if str(v.path) == p))
-        st.button("Restore this version", key="tuning_restore", on_click=_do_restore, args=(published, path, d))
+        st.button("Restore this version", key="tuning_restore", on_click=_do_restore, args=(published, path))
 
 
 def _next(published: Model) -> str:

@@ -17,6 +17,7 @@ from chs_core.metrics.catalog import SIGNAL_NAMES
 from chs_core.model import Model
 from chs_core.outcomes.labels import Labels, label_history
 from chs_core.outcomes.quality import Quality, TierRate, quality_of, sorted_within
+from chs_core.outcomes.ranking import auc, auc_difference_interval
 from chs_core.scoring.score import assign_tiers, score_arrays
 from chs_core.sources import Dataset
 
@@ -166,3 +167,17 @@ def movers(h: History, before: Rescored, after: Rescored, limit: int = 10) -> pd
         "tier_draft": names[after.tier[top]]})
 
 
+
+
+def auc_change(h: History, before: Rescored, after: Rescored, samples: int,
+               seed: int = 0) -> tuple[float | None, tuple[float, float] | None]:
+    """AUC(after) - AUC(before) for churn on the judged rows both score, and its paired interval (accounts
+    resampled with replacement, both scores judged on the same draws)."""
+    lab = h.labels
+    b, a = before.score[lab.rows], after.score[lab.rows]
+    both = ~np.isnan(b) & ~np.isnan(a)
+    y = lab.churned[both]
+    auc_a, auc_b = auc(a[both], y), auc(b[both], y)
+    if auc_a is None or auc_b is None:
+        return None, None
+    return auc_a - auc_b, auc_difference_interval(a[both], b[both], y, lab.account_code[both], samples, seed=seed)

@@ -6,6 +6,7 @@ chs_core.pipeline, and scikit-learn's roc_auc_score ranks it against the churn l
 """
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -116,3 +117,45 @@ def test_a_draft_survives_a_reload(run_app, page_paths, demo_db, model_copy):
     again.switch_page(page_paths["tuning"]).run()
     assert again.slider(key=KEY).value == 55.0
     assert load_model(model_copy).component("financial").weight == 5  # nothing published
+
+
+def test_hidden_tabs_keep_what_was_set_and_only_the_open_tab_is_drawn(run_app, page_paths, demo_db, model_copy):
+    at = _open(run_app, page_paths, demo_db, model_copy)
+    flag_toggles = lambda: [t for t in at.toggle if t.key.startswith(state.TUNING_PREFIX + "on:")]  # noqa: E731
+    assert not flag_toggles()  # the Flags tab is closed: its controls are not drawn
+    at.slider(key=KEY).set_value(60.0).run()
+    at.session_state[state.TUNING_TAB] = "Flags"
+    at.run()
+    assert not at.exception
+    assert not [s for s in at.slider if s.key == KEY] and flag_toggles()  # Flags open, Weights closed
+    flag = load_model(model_copy).flags[0].name
+    at.toggle(key=state.TUNING_PREFIX + f"on:{flag}").set_value(False).run()
+    draft = at.session_state[state.TUNING_DRAFT].model
+    assert flag not in {f.name for f in draft.flags} and draft.component("financial").weight == 60
+    at.session_state[state.TUNING_TAB] = "Weights"
+    at.run()
+    assert at.slider(key=KEY).value == 60.0  # filled again from the draft
+    assert flag not in {f.name for f in at.session_state[state.TUNING_DRAFT].model.flags}
+
+
+def test_auc_intervals_on_request(run_app, page_paths, demo_db, model_copy):
+    at = _open(run_app, page_paths, demo_db, model_copy)
+    quality = _table(at, {"measure", "published", "draft"})
+    assert quality.set_index("measure").loc["95% interval", "published"] == "—"  # not computed on every move
+    at.toggle(key=state.TUNING_INTERVALS).set_value(True).run()
+    assert not at.exception
+    line = next(m.value for m in at.markdown if "95% interval" in m.value)
+    auc, lo, hi = (float(x) for x in re.search(r"published ([\d.]+) \(([\d.]+)–([\d.]+)\)", line).groups())
+    assert lo < auc < hi and 0.005 < hi - lo < 0.25
+    assert "change +0.000 (+0.000 to +0.000)" in line  # the draft is the published model
+    assert any("resamples of whole accounts" in c.value for c in at.caption)
+    at.slider(key=KEY).set_value(60.0).run()
+    line = next(m.value for m in at.markdown if "95% interval" in m.value)
+    d_auc, d_lo, d_hi = (float(x) for x in re.search(r"draft ([\d.]+) \(([\d.]+)–([\d.]+)\)", line).groups())
+    change, c_lo, c_hi = (float(x) for x in re.search(r"change ([+-][\d.]+) \(([+-][\d.]+) to ([+-][\d.]+)\)",
+                                                      line).groups())
+    assert d_lo < d_auc < d_hi and c_lo < change < c_hi
+    assert change == pytest.approx(d_auc - auc, abs=1.5e-3)  # same rows: both models score every judged row here
+    assert float(_metric(at, "AUC (churn)").value) == pytest.approx(d_auc, abs=5e-4)
+    q = _table(at, {"measure", "published", "draft"}).set_index("measure")
+    assert q.loc["95% interval", "draft"] == f"{d_lo:.3f}–{d_hi:.3f}"
