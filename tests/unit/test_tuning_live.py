@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from chs_core.model import load_model
+from chs_core.model import edits, load_model
 from chs_core.outcomes.labels import label_history
 from chs_core.outcomes.quality import sorted_within
 from chs_core.scoring import score_frame
 from chs_core.scoring.score import score_arrays
 from chs_core.settings import DEFAULT_MODEL
-from chs_core.tuning.live import figures, prepare_history, rescore
+from chs_core.tuning.live import auc_change, figures, prepare_history, rescore
 from tests.synthetic_books import book
 
 
@@ -77,3 +77,18 @@ def test_the_order_of_a_slice_is_read_off_the_order_of_the_whole():
     within = sorted_within(order, keep)
     assert sorted(within.tolist()) == list(range(int(keep.sum())))  # every kept row once
     assert (np.diff(score[keep][within]) >= 0).all()  # ascending
+
+
+def test_auc_change_is_paired_and_zero_for_the_same_model(history):
+    arr, metrics = history
+    model = load_model(DEFAULT_MODEL)
+    h = prepare_history(metrics, arr, 3)
+    r = rescore(h, model)
+    assert auc_change(h, r, r, samples=50) == (0.0, (0.0, 0.0))
+    other = rescore(h, edits.with_component_weight(model, "usage", 0))
+    change, (lo, hi) = auc_change(h, r, other, samples=50)
+    lab = h.labels
+    a, b = other.score[lab.rows], r.score[lab.rows]
+    ok = ~np.isnan(a) & ~np.isnan(b)
+    expected = roc_auc_score(lab.churned[ok], -a[ok]) - roc_auc_score(lab.churned[ok], -b[ok])
+    assert change == pytest.approx(expected, abs=1e-12) and lo <= change <= hi
