@@ -19,6 +19,8 @@ from chs_core.settings import setting
 from chs_core.tuning.live import Figures, History, Rescored, figures, migration, movers, rescore
 from chs_core.tuning.publish import model_diff
 
+# No plotly toolbar: on a phone it covers the chart titles, and zooming a histogram or a 5x5 matrix adds nothing.
+CHART_CONFIG = {"displayModeBar": False}
 ACCOUNT_PAGE = "account"  # the CSM engineer's account page (url path), ?account=ID
 
 
@@ -61,13 +63,13 @@ def book(h: History, before: Rescored, after: Rescored, at_risk_below: float) ->
     left, right = st.columns(2)
     with left:
         st.plotly_chart(charts.distribution_figure(before.score[h.latest], after.score[h.latest], at_risk_below),
-                        width="stretch", key="tuning_distribution")
+                        width="stretch", key="tuning_distribution", config=CHART_CONFIG)
     with right:
         unit = st.radio("Count", ["accounts", "arr"], format_func={"accounts": "Accounts", "arr": "ARR"}.get,
                         horizontal=True, key=state.TUNING_MATRIX_UNIT, label_visibility="collapsed")
         accounts, arr = migration(h, before, after)
         st.plotly_chart(charts.migration_figure(arr if unit == "arr" else accounts, unit), width="stretch",
-                        key="tuning_migration")
+                        key="tuning_migration", config=CHART_CONFIG)
         moved = int(accounts.to_numpy().sum() - accounts.to_numpy().trace())
         st.caption(f"{count(moved, 'account')} change tier ({money(float(arr.to_numpy().sum() - arr.to_numpy().trace()))}"
                    " ARR).")
@@ -113,10 +115,13 @@ def _fmt(q: Quality | None, field: str, kind: str) -> str:
             "pct": lambda: pct(v), "int": lambda: count(v)}[kind]()
 
 
-def quality_table(before: Figures, after: Figures) -> pd.DataFrame:
+def quality_table(before: Figures, after: Figures, intervals: bool = True) -> pd.DataFrame:
+    """Published and draft, pooled and in the renewal window; intervals=False: the interval row says how to ask."""
     rows = [{"measure": label, "published": _fmt(before.churn, f, k), "draft": _fmt(after.churn, f, k),
              "published, renewal window": _fmt(before.renewal_window, f, k),
              "draft, renewal window": _fmt(after.renewal_window, f, k)} for label, f, k in QUALITY_ROWS]
+    if not intervals:
+        rows[1] = {"measure": rows[1]["measure"]} | dict.fromkeys(list(rows[1])[1:], "on request (switch above)")
     return pd.DataFrame(rows)
 
 
@@ -127,11 +132,11 @@ def calibration_table(before: Figures, after: Figures) -> pd.DataFrame:
                          for t in before.tiers])
 
 
-def backtest(before: Figures, after: Figures, horizon: int) -> None:
+def backtest(before: Figures, after: Figures, horizon: int, intervals: bool = True) -> None:
     st.markdown(f"**Backtest**: every past score against churn within {horizon} months, point in time. "
                 "The renewal window keeps only account-months whose renewal falls inside the horizon, where "
                 "renewal timing no longer separates accounts.")
-    st.dataframe(quality_table(before, after), hide_index=True, width="stretch", key="tuning_quality")
+    st.dataframe(quality_table(before, after, intervals), hide_index=True, width="stretch", key="tuning_quality")
     st.markdown("**Churn rate by tier** (calibration: a better tier should churn less)")
     st.dataframe(calibration_table(before, after), hide_index=True, width="stretch", key="tuning_calibration")
 
@@ -215,7 +220,7 @@ def results(h: History, j: Judged) -> None:
     book(h, before_r, after_r, draft.model.at_risk_below)
     moved(h, before_r, after_r)
     st.divider()
-    backtest(before_ci or before, after_ci or after, j.horizon)
+    backtest(before_ci or before, after_ci or after, j.horizon, intervals=before_ci is not None)
 
 
 @st.fragment(key="tuning_publish")
