@@ -121,7 +121,7 @@ def quality_table(before: Figures, after: Figures, intervals: bool = True) -> pd
              "published, renewal window": _fmt(before.renewal_window, f, k),
              "draft, renewal window": _fmt(after.renewal_window, f, k)} for label, f, k in QUALITY_ROWS]
     if not intervals:
-        rows[1] = {"measure": rows[1]["measure"]} | dict.fromkeys(list(rows[1])[1:], "on request (switch above)")
+        rows[1] = {"measure": rows[1]["measure"]} | dict.fromkeys(list(rows[1])[1:], "on request (switch)")
     return pd.DataFrame(rows)
 
 

@@ -141,7 +141,7 @@ def test_hidden_tabs_keep_what_was_set_and_only_the_open_tab_is_drawn(run_app, p
 def test_auc_intervals_on_request(run_app, page_paths, demo_db, model_copy):
     at = _open(run_app, page_paths, demo_db, model_copy)
     quality = _table(at, {"measure", "published", "draft"})
-    assert quality.set_index("measure").loc["95% interval", "published"] == "on request (switch above)"
+    assert quality.set_index("measure").loc["95% interval", "published"] == "on request (switch)"
     at.toggle(key=state.TUNING_INTERVALS).set_value(True).run()
     assert not at.exception
     line = next(m.value for m in at.markdown if "95% interval" in m.value)
