@@ -11,7 +11,7 @@ import pytest
 
 from chs_core.cli import main
 from chs_core.demo import refresh
-from chs_core.demo.build import build_demo_database
+from chs_core.demo.build import build_demo_database, demo_knobs
 from chs_core.demo.stamp import generator_version, read_stamp
 
 SMALL = {"seed": 5, "n_accounts": 40, "end_month": date(2026, 6, 1), "n_months": 4}
@@ -53,7 +53,8 @@ def _stale(path: Path) -> Path:
 def test_the_stamp_records_the_generator_and_every_build_parameter(tmp_path):
     stamp = read_stamp(_small_demo(tmp_path / "demo.duckdb"))
     assert stamp.generator_version == generator_version() and len(stamp.generator_version) == 16
-    assert stamp.params == {"seed": 5, "n_accounts": 40, "end_month": "2026-06-01", "n_months": 4}
+    assert {k: stamp.params[k] for k in SMALL} == {"seed": 5, "n_accounts": 40, "end_month": "2026-06-01", "n_months": 4}
+    assert set(stamp.params) == set(demo_knobs())  # a size knob added later is recorded (with its default) too
 
 
 def test_a_stale_bundled_demo_is_rebuilt_with_the_parameters_it_was_built_with(tmp_path):
