@@ -18,7 +18,7 @@ import streamlit as st
 from chs_app import data
 from chs_app.format import count, pct
 from chs_core.kpis.benchmarks import quality_targets
-from chs_core.kpis.bridge_health import movement_health
+from chs_core.kpis.bridge_health import last_paid_month_end, movement_health
 from chs_core.kpis.executive import ExecutiveSummary, executive_summary, health_history, scores_on
 from chs_core.kpis.periods import month_end, resolve_period
 from chs_core.kpis.retention import arr_movements
@@ -115,7 +115,12 @@ def _bridge_health(key: str, _view: View) -> pd.DataFrame:
     period = _view.period
     movements = arr_movements(_arr(_view.ref), period.start, period.end, _view.ids)
     history = _history(_view)
-    return movement_health(movements, history[["account_id", "as_of", "health_score", "tier", "at_risk"]], period)
+    out = movement_health(movements, history[["account_id", "as_of", "health_score", "tier", "at_risk"]], period)
+    # The date each account's page opens at: a churned account's last paid month end, else the period end.
+    last_paid = last_paid_month_end(_arr(_view.ref), out.loc[out["movement"] == "churn", "account_id"], period)
+    end = month_end(period.end)
+    return out.assign(link_as_of=[last_paid.get(a, end) if m == "churn" else end
+                                  for a, m in zip(out["account_id"].astype(str), out["movement"])])
 
 
 def bridge_health(view: View) -> pd.DataFrame:

@@ -30,9 +30,14 @@ def queue_url(**params: object) -> str:
     return f"at_risk?{urlencode({k: v for k, v in params.items() if v not in (None, False, [])}, doseq=True)}"
 
 
-def with_account_links(frame: pd.DataFrame, as_of: date | None = None, column: str = "open") -> pd.DataFrame:
-    """`frame` with a column of account-page URLs built from its account_id column (first column)."""
-    links = [account_url(a, as_of) for a in frame["account_id"].astype(str)]
+def with_account_links(frame: pd.DataFrame, as_of: date | str | None = None, column: str = "open",
+                       since: date | None = None) -> pd.DataFrame:
+    """`frame` with a column of account-page URLs built from its account_id column (first column).
+
+    as_of: one date for every row, or the name of a column of `frame` holding each row's date.
+    """
+    dates = frame[as_of] if isinstance(as_of, str) else [as_of] * len(frame)
+    links = [account_url(a, d, since) for a, d in zip(frame["account_id"].astype(str), dates)]
     return frame.assign(**{column: links})[[column, *frame.columns]]
 
 
@@ -41,14 +46,18 @@ def account_link_column(label: str = "Account") -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(label, display_text=r"account=([^&]+)", help="Open the account page")
 
 
-# Streamlit stacks columns one per row below 640 px; controls and figures in a container whose key starts with
-# "two_up" stay two per row on a phone instead.
+# Streamlit stacks columns one per row below 640 px; controls, cards and figures in a container whose key starts
+# with "two_up" stay two per row on a phone instead, with labels and links that wrap rather than being cut.
 TWO_UP_CSS = """<style>
 @media (max-width: 640px) {
   [class*="st-key-two_up"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
   [class*="st-key-two_up"] [data-testid="stColumn"] { min-width: calc(50% - 0.25rem) !important;
                                                      flex: 1 1 calc(50% - 0.25rem) !important; }
   [class*="st-key-two_up"] [data-testid="stMetricValue"] { font-size: 1.5rem !important; }
+  [class*="st-key-two_up"] [data-testid="stMetricLabel"] p { font-size: 0.8rem !important; white-space: normal !important; }
+  [class*="st-key-two_up"] [data-testid="stPageLink"] a { padding-left: 0 !important; padding-right: 0 !important; }
+  [class*="st-key-two_up"] [data-testid="stPageLink"] p { white-space: normal !important; overflow: visible !important;
+                                                         text-overflow: clip !important; }
 }
 </style>"""
 

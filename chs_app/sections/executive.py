@@ -9,6 +9,7 @@ import streamlit as st
 
 from chs_app.controls import PERIOD_KINDS  # noqa: F401  (re-exported for callers of this module)
 from chs_app.format import count, money, pct, pct_points, score, signed_money
+from chs_app.links import two_up
 from chs_core.kpis.benchmarks import BENCHMARKS, judge, small_sample
 from chs_core.kpis.executive import DEFINITIONS, ExecutiveSummary
 from chs_core.kpis.health import HealthKpis
@@ -17,16 +18,6 @@ from chs_core.kpis.retention import RetentionKpis
 from chs_core.pipeline import CheckedSource
 from chs_core.settings import setting
 
-# Streamlit stacks columns one per row below 640 px; the KPI cards read better two per row on a phone.
-PHONE_CARDS_CSS = """<style>
-@media (max-width: 640px) {
-  [class*="st-key-kpi_cards"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
-  [class*="st-key-kpi_cards"] [data-testid="stColumn"] { min-width: calc(50% - 0.25rem) !important;
-                                                         flex: 1 1 calc(50% - 0.25rem) !important; }
-  [class*="st-key-kpi_cards"] [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
-  [class*="st-key-kpi_cards"] [data-testid="stMetricLabel"] p { font-size: 0.8rem !important; white-space: normal !important; }
-}
-</style>"""
 OPTIONAL_TABLES = ("usage_events", "tickets", "nps_responses", "contacts", "csm_activities", "invoices")
 
 
@@ -101,13 +92,12 @@ def kpi_cards(summary: ExecutiveSummary, at_risk_link=None) -> None:
         ("Logo retention", r.logo_retention, rp.logo_retention, "logo_retention"),
         ("Expansion rate", r.expansion_rate, rp.expansion_rate, "expansion_rate"),
     ]
-    st.html(PHONE_CARDS_CSS)
-    row = st.container(key="kpi_cards_retention").columns(4)
+    row = two_up("kpi_cards_retention", 4)  # two cards per row on a phone
     for column, (label, now, before, key) in zip(row, cards):
         with column:
             card(label, pct(now), _delta(now, before, "pct"), DEFINITIONS[key] + f" Change {vs}." + _benchmark_help(key, kind),
                   benchmark_caption(key, now, kind) + _small_note(r))
-    row = st.container(key="kpi_cards_health").columns(4)
+    row = two_up("kpi_cards_health", 4)
     get = _health_field
     scored = get("accounts_scored", h) or 0
     with row[0]:

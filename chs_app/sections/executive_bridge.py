@@ -1,6 +1,8 @@
 """The ARR bridge section: bars that add up, the accounts behind each bar, and whether we saw the losses coming."""
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +12,7 @@ from chs_app.download import csv_bytes
 from chs_app.executive_data import figure
 from chs_app.executive_data import table as cached_table
 from chs_app.format import MONEY_COLUMN, count, money, money_full, pct
+from chs_app.links import account_link_column, account_url
 from chs_core.kpis.bridge_health import flagged_share
 from chs_core.kpis.periods import month_end
 from chs_core.kpis.retention import RetentionKpis, bridge_amounts
@@ -29,13 +32,19 @@ def _select_bar_from_chart() -> None:
         st.session_state[state.EXEC_BRIDGE_BAR] = keys[0]
 
 
-def _movement_table(health: pd.DataFrame, accounts: pd.DataFrame, kind: str) -> pd.DataFrame:
+def _account_links(rows: pd.DataFrame, since: date) -> list[str]:
+    """Each account's page at its link date (a churned account's last paid month end), compared from the start."""
+    return [account_url(a, d, since if d > since else None) for a, d in zip(rows["account_id"], rows["link_as_of"])]
+
+
+def _movement_table(health: pd.DataFrame, accounts: pd.DataFrame, kind: str, since: date) -> pd.DataFrame:
     rows = health[health["movement"] == kind].merge(accounts, on="account_id", how="left")
+    rows["open"] = _account_links(rows, since)
     rows["amount"] = rows["change"].abs()  # the size of the bar's share; the bar itself says gain or loss
     rows = rows.sort_values("amount", ascending=False)
     for column in ("segment", "region", "csm"):
         rows[column] = rows[column].astype(object).where(rows[column].notna(), "—")
-    columns = ["account_name", "account_id", "segment", "csm", "start_arr", "end_arr", "amount"]
+    columns = ["account_name", "open", "account_id", "segment", "csm", "start_arr", "end_arr", "amount"]
     if kind in LOSSES:
         columns += ["start_score", "start_tier", "flagged_before"]
     else:
@@ -92,9 +101,11 @@ def bridge(health: pd.DataFrame, accounts: pd.DataFrame, r: RetentionKpis, key: 
         _seen_coming(health, r)
     bar = st.radio("Show the accounts behind", list(MOVEMENT_LABELS), format_func=MOVEMENT_LABELS.get,
                    horizontal=True, **state.bound(state.EXEC_BRIDGE_BAR))
-    table = cached_table("bridge_accounts", f"{key}|{bar}", lambda: _movement_table(health, accounts, bar))
+    start = month_end(r.period.start)
+    table = cached_table("bridge_accounts", f"{key}|{bar}", lambda: _movement_table(health, accounts, bar, start))
     st.dataframe(table, hide_index=True, key="executive_bridge_accounts", height=260, column_config={
-        "account_name": "Account", "account_id": "ID", "segment": "Segment", "region": "Region", "csm": "CSM",
+        "account_name": "Account", "open": account_link_column("ID"), "account_id": None,  # the link shows the id
+        "segment": "Segment", "region": "Region", "csm": "CSM",
         "start_arr": st.column_config.NumberColumn(f"ARR {r.period.start:%b %Y}", format=MONEY_COLUMN),
         "end_arr": st.column_config.NumberColumn(f"ARR {r.period.end:%b %Y}", format=MONEY_COLUMN),
         "amount": st.column_config.NumberColumn(AMOUNT_LABELS[bar], format=MONEY_COLUMN),
@@ -105,5 +116,5 @@ def bridge(health: pd.DataFrame, accounts: pd.DataFrame, r: RetentionKpis, key: 
         "reactivated": st.column_config.CheckboxColumn("Returning"),
     })
     st.caption(f"{count(len(table), 'account')}, {money_full(table['amount'].sum())} {MOVEMENT_LABELS[bar].lower()}.")
-    st.download_button(f"Download {MOVEMENT_LABELS[bar].lower()} accounts (CSV)", csv_bytes(table),
+    st.download_button(f"Download {MOVEMENT_LABELS[bar].lower()} accounts (CSV)", csv_bytes(table.drop(columns="open")),
                        file_name=f"arr_{bar}_{r.period.end:%Y-%m}.csv", mime="text/csv", key="executive_bridge_download")

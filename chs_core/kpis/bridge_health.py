@@ -7,6 +7,8 @@ scored, or too little data) has no start score and tier "No data", and was not f
 """
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from chs_core.kpis.periods import Period, month_end
@@ -35,3 +37,16 @@ def flagged_share(health: pd.DataFrame, movement: str) -> tuple[float, float]:
     rows = health[health["movement"] == movement]
     lost = (rows["start_arr"] - rows["end_arr"]).clip(lower=0.0)
     return float(lost[rows["flagged_before"]].sum()), float(lost.sum())
+
+
+def last_paid_month_end(arr: pd.DataFrame, account_ids, period: Period) -> dict[str, date]:
+    """account_id -> the last month end inside the period (from its start month to its end month) with ARR > 0.
+
+    The date to look at a churned account on: the last snapshot it still paid (its account page then has a score).
+    arr: a clean arr_frame (account_id, month as Timestamp, arr). Accounts with no such month are left out.
+    """
+    months = arr["month"]
+    inside = arr[(months >= pd.Timestamp(period.start)) & (months <= pd.Timestamp(period.end)) & (arr["arr"] > 0)
+                 & arr["account_id"].isin(set(account_ids))]
+    last = inside.groupby("account_id")["month"].max()
+    return {str(a): month_end(m.date()) for a, m in last.items()}

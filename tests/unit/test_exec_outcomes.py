@@ -103,3 +103,15 @@ def test_drop_reason_names_a_new_flag_first_else_the_component_that_cost_most():
     # An account with no flags either side (NaN labels) never reads "nan (new flag)".
     nan_flags = drop_reasons(fired.assign(flags=[float("nan")] * 2), before.assign(flags=[None, None]), model)
     assert not any("nan" in r for r in nan_flags) and nan_flags.iloc[0].startswith("Product usage")
+
+
+def test_last_paid_month_end_is_the_last_snapshot_with_arr_inside_the_period():
+    from chs_core.kpis.bridge_health import last_paid_month_end
+    period = resolve_period("quarter", date(2026, 3, 1))  # Dec 2025 -> Mar 2026
+    arr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C"],
+                        "month": pd.to_datetime(["2025-12-01", "2026-01-01", "2026-04-01", "2025-12-01", "2026-02-01",
+                                                 "2025-11-01"]),
+                        "arr": [100.0, 50.0, 70.0, 10.0, 0.0, 5.0]})
+    # A paid in Jan (Apr is after the period); B's Feb row is zero, so Dec is its last; C paid only before.
+    last = last_paid_month_end(arr, ["A", "B", "C"], period)
+    assert last == {"A": date(2026, 1, 31), "B": date(2025, 12, 31)}
