@@ -4,7 +4,7 @@ import streamlit as st
 from chs_app import controls, guards, sidebar
 from chs_app import executive_data as data
 from chs_app.sections import executive as sections
-from chs_app.sections import executive_bridge, executive_health, executive_trends
+from chs_app.sections import executive_bridge, executive_details, executive_health
 from chs_core.kpis.periods import month_end, resolve_period
 
 st.title("Executive overview")
@@ -13,6 +13,7 @@ model = guards.model_or_stop()
 check = source.completeness
 if check.partial:
     sections.partial_month_notice(check.message)
+sections.excluded_rows_note(source)
 
 months = list(source.months)
 top = st.columns([3, 2, 4])
@@ -46,13 +47,4 @@ sections.definitions(summary.retention)
 st.divider()
 executive_bridge.bridge(data.bridge_health(view), source.accounts, summary.retention, view.period_key)
 st.divider()
-if executive_health.distribution(scores_now, summary, model, missing, view.as_of_key):
-    executive_health.drop_alerts(data.drop_alerts(view), model, as_of)
-st.divider()
-outcomes, quality = data.tier_outcomes(view)
-executive_health.tier_outcomes(outcomes, quality, model, data.HORIZON_MONTHS, data.targets(), no_scores is not None,
-                               view.as_of_key)
-st.divider()
-executive_trends.trends(data.retention_trend(view), data.health_trend(view), kind, as_of, no_scores, view.period_key)
-st.divider()
-executive_trends.breakdowns(scores_now, model, no_scores, view.as_of_key)
+executive_details.details(view, scores_now, summary, missing, no_scores)

@@ -25,6 +25,7 @@ EXEC_PERIOD_KIND = PERIOD_KIND
 EXEC_END_MONTH = AS_OF
 EXEC_BRIDGE_BAR = "bridge"
 EXEC_BREAKDOWN_BY = "breakdown"
+EXEC_SECTION = "section"  # which tab of the page's lower half is open
 EXEC_BRIDGE_CHART = "executive_bridge_chart"  # plotly selection on the bridge (not in the URL)
 
 # Cohorts page controls.
@@ -80,7 +81,8 @@ DATA_CONNECT_UPLOADS = "data_connect_uploads"
 DATA_CONNECT_MAPPING_TEXT = "data_connect_mapping_text"
 DATA_CONNECT_CANDIDATE = "data_connect_candidate"
 
-URL_KEYS = (FILTER_SEGMENT, FILTER_REGION, FILTER_CSM, PERIOD_KIND, AS_OF, EXEC_BRIDGE_BAR, EXEC_BREAKDOWN_BY)
+URL_KEYS = (FILTER_SEGMENT, FILTER_REGION, FILTER_CSM, PERIOD_KIND, AS_OF, EXEC_BRIDGE_BAR, EXEC_BREAKDOWN_BY,
+            EXEC_SECTION)
 
 
 def bound(key: str) -> dict:

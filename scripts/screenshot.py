@@ -47,13 +47,15 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=4200)
     parser.add_argument("--account", default=None, help="account id for the account page (?account=ID)")
     parser.add_argument("--suffix", default="", help="appended to each file name, e.g. -phone")
+    parser.add_argument("--query", default="", help="query string for every page, e.g. section=Trends&period=quarter")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         for name in args.page:
-            query = f"?account={args.account}" if name == "account" and args.account else ""
+            params = [f"account={args.account}"] if name == "account" and args.account else []
+            query = "?" + "&".join(params + ([args.query] if args.query else [])) if params or args.query else ""
             page.goto(f"{args.url}/{PAGES[name]}{query}")
             wait_until_idle(page)
             path = args.out / f"{name}{args.suffix}.png"

@@ -17,6 +17,7 @@ from chs_core.kpis.periods import month_end
 from chs_core.kpis.retention import RetentionKpis
 from chs_core.pipeline import CheckedSource
 from chs_core.settings import setting
+from chs_core.validation import excluded_rows
 
 OPTIONAL_TABLES = ("usage_events", "tickets", "nps_responses", "contacts", "csm_activities", "invoices")
 
@@ -141,6 +142,22 @@ def definitions(r: RetentionKpis) -> None:
 def missing_tables(source: CheckedSource) -> list[str]:
     """Optional contract tables the source does not supply (their metrics count as missing)."""
     return [t for t in OPTIONAL_TABLES if not source.tables.get(t)]
+
+
+DATA_PAGE = "app_pages/data_quality.py"
+
+
+def excluded_rows_note(source: CheckedSource) -> None:
+    """Say which rows the checked source left out (account id in no account), with the way to the Data page."""
+    left_out = excluded_rows(source.problems)
+    if not left_out:
+        return
+    parts = [f"{count(n, 'row')} of {table}" for table, n in left_out.items()]
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    with st.container(key="excluded_rows", horizontal=True, vertical_alignment="center"):
+        st.caption(f":material/filter_alt: **Left out:** {listed}, whose account id is in no account; they count in "
+                   "no score and no segment, region or CSM figure.")
+        st.page_link(DATA_PAGE, label="Data page", icon=":material/fact_check:")
 
 
 def partial_month_notice(message: str) -> None:

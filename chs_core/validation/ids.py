@@ -10,6 +10,7 @@ from chs_core.sources import Dataset
 from chs_core.validation import sql
 
 ID_COLUMNS = ("account_id", "user_id", "ticket_id", "contact_id", "invoice_id")
+UNMATCHED_FIX = "add those accounts to accounts, or check that both tables use the same ids"
 
 
 def _examples(values: list) -> str:
@@ -53,5 +54,14 @@ def unmatched_accounts(ds: Dataset, table: Table) -> list[Problem]:
             f"{share:.0%} of the rows have an account id that is not in accounts (e.g. {_examples(strays)})"
             + (f" (more than the {limit:.0%} allowed)" if severity == "error" else "; they are left out of the "
                "scores and of segment, region and CSM breakdowns"),
-            "add those accounts to accounts, or check that both tables use the same ids", severity=severity))
+            UNMATCHED_FIX, severity=severity))
     return problems
+
+
+def excluded_rows(problems) -> dict[str, int]:
+    """Table -> rows left out of the scores and breakdowns because their account_id is in no account.
+
+    Read from the warnings unmatched_accounts gave (a checked source's problems), so no table is scanned again.
+    """
+    return {p.table: int(p.rows) for p in problems
+            if p.severity == "warning" and p.column == "account_id" and p.fix == UNMATCHED_FIX and p.rows}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from chs_app import state
+from chs_app.sections.executive_details import TABS
 from tests.thin_data import DBT_MRR, dbt_mrr_contract
 
 
@@ -26,10 +28,13 @@ def _all_text(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def _table(at, columns: set[str]) -> pd.DataFrame:
-    found = [d.value for d in at.dataframe if columns <= set(d.value.columns)]
-    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
-    return found[0]
+def _each_tab(at):
+    """Run the page once per tab of its lower half (only the open tab is drawn) and yield it."""
+    for label in TABS:
+        at.session_state[state.EXEC_SECTION] = label
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        yield at
 
 
 def test_thin_data_sections_say_what_is_missing_and_what_to_supply(run_app, thin):
@@ -38,21 +43,26 @@ def test_thin_data_sections_say_what_is_missing_and_what_to_supply(run_app, thin
     assert (dec["arr"] > 0).sum() == 28 and dec["arr"].sum() == 15060.0
     at = run_app(data=folder)
     assert not at.exception, [e.value for e in at.exception]
-    text = _all_text(at)
+    text, infos, charts, tables = "", "", set(), []
+    for tab in _each_tab(at):
+        text += _all_text(tab)
+        infos += "\n".join(i.value for i in tab.info)
+        charts |= {c.key for c in tab.get("plotly_chart")}
+        tables += [d.value for d in tab.dataframe]
     assert "nan" not in text.lower().replace("nanc", "")  # never "avg nan" (but "finance" is fine)
     # Health: why nothing is scored (coverage vs min_coverage) and which tables to supply.
-    health = "\n".join(w.value for w in at.warning)
+    at.session_state[state.EXEC_SECTION] = TABS[0]
+    health = "\n".join(w.value for w in at.run().warning)
     assert "None of the 28 accounts has enough data for a health score" in health
     assert "min_coverage of 30%" in health
     assert "usage_events, tickets, nps_responses, contacts, csm_activities, invoices" in health
     # The tier section gives the right reason (no scores), not "needs scores 3 months before".
-    infos = "\n".join(i.value for i in at.info)
     assert "Nothing to judge: no account has a health score" in infos
     assert "No health scores to show" in infos  # health trend and breakdown: an empty state, not an empty chart
     # Only the ARR charts (bridge, GRR/NRR trend): no empty health, at-risk, distribution or breakdown chart.
-    assert {c.key for c in at.get("plotly_chart")} == {"executive_bridge_chart", "executive_retention_trend"}
+    assert charts == {"executive_bridge_chart", "executive_retention_trend"}
     # Breakdown: the 28 accounts and their $15,060, none of them scored.
-    table = _table(at, {"all_accounts", "all_arr"})
+    table = next(t for t in tables if {"all_accounts", "all_arr"} <= set(t.columns))
     assert table["all_accounts"].sum() == 28 and table["all_arr"].sum() == pytest.approx(15060.0)
     assert table["accounts"].sum() == 0 and table["avg_health"].isna().all()
     # The bridge cannot say whether losses were seen coming, and says so.
