@@ -206,7 +206,7 @@ def no_scores_message(unscored: int, coverage: float | None, model: Model, missi
             + f" Supply {supply} (see the Data page for the contract).")
 
 
-SHORT_NO_SCORES = "No health scores to show: no account has enough data for one (see Health above for what to supply)."
+SHORT_NO_SCORES = "No health scores to show: no account has enough data for one (the Health and alerts tab says what to supply)."
 
 
 def no_scores_reason(view: View, missing: list[str]) -> str | None:

@@ -55,13 +55,18 @@ def bridge_figure(kpis: RetentionKpis, start_label: str = "Start ARR", end_label
         level += step.sign * amount
         colours.append(LOSS if step.sign < 0 else GAIN)
         texts.append("none" if amount == 0 else f"{'−' if step.sign < 0 else '+'}{money(amount)}")
+    # Start and end ARR read inside the top of their bars, so on a phone they never collide with the labels of the
+    # movements beside them (those sit just above their bars, at the same height as the start and end bar tops).
+    totals = [s.measure in ("absolute", "total") for s, _, _ in steps]
     fig = go.Figure(go.Bar(
-        x=labels, y=heights, base=bases, marker_color=colours, text=texts, textposition="outside", cliponaxis=False,
+        x=labels, y=heights, base=bases, marker_color=colours, text=texts, cliponaxis=False,
+        textposition=["inside" if t else "outside" for t in totals], insidetextanchor="end", textangle=0,
+        textfont=dict(color=["white" if t else "#334155" for t in totals]),
         customdata=[s.key for s, _, _ in steps], hovertemplate="%{x}: %{text}<extra></extra>",
     ))
     top = max([b + h for b, h in zip(bases, heights)] + [1.0])
     fig.update_yaxes(tickprefix="$", tickformat="~s", range=[0, top * 1.12], rangemode="tozero")
-    fig.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
+    fig.update_layout(showlegend=False, clickmode="event+select", dragmode=False, bargap=0.08)
     fig.update_xaxes(fixedrange=True)  # labels turn when a phone is too narrow for them side by side
     return layout(fig, height=380)
 

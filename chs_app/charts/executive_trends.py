@@ -11,7 +11,7 @@ from chs_app.format import count, pct
 from chs_core.kpis.benchmarks import BENCHMARKS
 
 SMALL = "#94a3b8"
-DATE_TICKS = dict(tickformat="%b %Y", nticks=6, tickangle=0)
+DATE_TICKS = dict(tickformat="%b %Y", nticks=4, tickangle=0)  # at most 4 labels: level labels never overlap in a third of the page
 
 
 def _time_axis(fig: go.Figure, x_range: tuple[date, date] | None) -> None:
@@ -57,7 +57,11 @@ def retention_trend_figure(trend: pd.DataFrame, show_bands: bool = True,
                 legendgroup="small", marker=dict(color="white", line=dict(color=SMALL, width=1.5), size=8),
                 customdata=few["cohort_accounts"],
                 hovertemplate=name + " %{x|%b %Y}: %{y:.1%}, only n=%{customdata:,} accounts: too few to mean much<extra></extra>"))
+    # The axis fits the points that mean something; when every point is a small cohort (thin data) it fits them all,
+    # so none sits clipped on the axis edge.
     values = pd.concat([trend.loc[~small, "grr"], trend.loc[~small, "nrr"]]).dropna()
+    if values.empty:
+        values = pd.concat([trend["grr"], trend["nrr"]]).dropna()
     low = min(0.8, float(values.min()) - 0.02) if len(values) else 0.8
     high = max(1.15, float(values.max()) + 0.02) if len(values) else 1.15
     fig.update_yaxes(tickformat=".0%", range=[low, high])

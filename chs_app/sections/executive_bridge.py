@@ -111,7 +111,7 @@ def bridge(health: pd.DataFrame, accounts: pd.DataFrame, r: RetentionKpis, key: 
         "amount": st.column_config.NumberColumn(AMOUNT_LABELS[bar], format=MONEY_COLUMN),
         "start_score": st.column_config.NumberColumn(f"Score {month_end(r.period.start):%d %b %Y}", format="%.1f"),
         "start_tier": f"Tier {month_end(r.period.start):%d %b %Y}",
-        "flagged_before": st.column_config.CheckboxColumn("Flagged at risk before", help=(
+        "flagged_before": st.column_config.CheckboxColumn("Flagged before", help=(
             "Below the at-risk cut-off at some month end from the period start until before the end month.")),
         "reactivated": st.column_config.CheckboxColumn("Returning"),
     })

@@ -31,6 +31,8 @@ def test_bridge_bars_float_from_a_zero_axis_and_add_up():
     assert list(bars.text) == ["$1.00k", "−$200", "−$50", "+$120", "+$80", "$950"]
     assert list(bars.customdata) == ["start_arr", "churn", "contraction", "expansion", "new", "end_arr"]
     assert fig.layout.yaxis.range[0] == 0  # never a truncated axis that exaggerates the bars
+    # Start and end inside their bars, the movements above theirs: no two labels at one height side by side.
+    assert list(bars.textposition) == ["inside", "outside", "outside", "outside", "outside", "inside"]
 
 
 def test_an_empty_bridge_bar_reads_none_not_minus_zero():
@@ -75,6 +77,15 @@ def test_retention_trend_bands_only_when_asked_and_small_cohorts_apart():
     assert list(lines["GRR, small cohort"].y) == [0.0] and list(lines["GRR, small cohort"].customdata) == [1]
     assert sorted((s.y0, s.y1) for s in fig.layout.shapes) == [(0.85, 0.95), (1.0, 1.3)]
     assert not trends.retention_trend_figure(trend, show_bands=False).layout.shapes
+    assert fig.layout.yaxis.range[0] == 0.8  # the 0% of one account does not squash the real lines
+
+
+def test_a_trend_of_only_small_cohorts_fits_its_axis_to_them():
+    trend = pd.DataFrame({"period_end": pd.to_datetime(["2019-09-30", "2019-10-31", "2019-11-30"]),
+                          "grr": [None, 0.58, 0.95], "nrr": [None, 0.70, 1.10], "cohort_accounts": [0, 12, 13],
+                          "small_cohort": [False, True, True]})  # no cohort at all: no value, not "small"
+    low, high = trends.retention_trend_figure(trend).layout.yaxis.range
+    assert low == 0.58 - 0.02 and high == 1.15  # 58% is on the chart, not clipped at the 80% edge
 
 
 def test_health_and_at_risk_trends_are_separate_charts_on_one_time_axis():
