@@ -55,3 +55,45 @@ def test_tier_outcomes_say_what_they_count_and_colour_a_missed_target(run_app):
     assert targets and all(c.startswith(":green[target") or c.startswith(":red[target") for c in targets)
     for c in targets:
         assert (":red[" in c) == ("missed" in c)
+
+
+def _path_to(node, wanted, path=()):
+    """The block types from `node` down to the first element for which `wanted(element)` holds."""
+    for child in getattr(node, "children", {}).values():
+        if wanted(child):
+            return (*path, getattr(node, "type", ""))
+        found = _path_to(child, wanted, (*path, getattr(node, "type", "")))
+        if found:
+            return found
+    return None
+
+
+def test_the_alert_table_has_the_full_width_and_bridge_losses_their_start_score(run_app, demo_db):
+    from chs_core.kpis.periods import add_months
+    from chs_core.model import load_model
+    from chs_core.pipeline import score_dates
+    from chs_core.settings import DEFAULT_MODEL
+    from chs_core.sources import open_dataset
+
+    at = run_app()
+    ok(at)
+    at.radio(key=state.PERIOD_KIND).set_value("quarter").run()  # the test demo's history starts after 12 months back
+    ok(at)
+    path = _path_to(at.main, lambda e: getattr(e, "type", "") == "dataframe"
+                    and {"drop", "reason"} <= set(e.value.columns))
+    assert path is not None and "column" not in path, path  # not squeezed into a column beside the histogram
+    start = add_months(data_months(demo_db)[-1], -3)
+    ds = open_dataset(demo_db)
+    try:
+        scores = score_dates(ds, load_model(DEFAULT_MODEL), [month_end(start)]).frame.set_index("account_id")
+    finally:
+        ds.close()
+    churned = next(d.value for d in at.dataframe if {"start_score", "start_tier", "flagged_before"} <= set(d.value.columns))
+    assert len(churned) and churned["start_score"].notna().any()
+    for account, shown, tier in zip(churned["account_id"], churned["start_score"], churned["start_tier"]):
+        expected = scores["health_score"].get(account)
+        if expected is None or pd.isna(expected):
+            assert pd.isna(shown) and tier == "No data", account
+        else:
+            assert abs(shown - expected) < 1e-6 and tier == scores.loc[account, "tier"], account
+    assert any(m.value.startswith("**Did we see it coming?**") for m in at.markdown)
