@@ -57,6 +57,9 @@ class DuckDBFileSource:
             con.close()
             raise DataError([Problem(str(self.path), None, None, f"cannot open as a DuckDB database ({exc})",
                                      "pass a .duckdb file written by DuckDB, or a folder of CSV/Parquet files")]) from exc
+        # Nothing in the database may reach outside it: a view that calls read_csv('~/secret.csv') (or any file
+        # or network function) is refused by DuckDB from here on, and reported for its table.
+        con.execute(sql.NO_EXTERNAL_ACCESS)
         raw, problems = _contract_tables(con.execute(sql.LIST_ATTACHED_TABLES).fetchall())
         ds = define_views(con, raw, str(self.path))
         ds.read_problems = tuple(problems) + ds.read_problems

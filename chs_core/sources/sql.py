@@ -167,6 +167,7 @@ def attach_sql(path: str) -> str:
 
 
 NO_PROGRESS_BAR = "SET enable_progress_bar = false"
+NO_EXTERNAL_ACCESS = "SET enable_external_access = false"  # no file or network access from here on (irreversible)
 LIST_ATTACHED_TABLES = ("SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = 'src' "
                         "ORDER BY table_schema <> 'main', table_schema, table_name")
 

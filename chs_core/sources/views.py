@@ -53,6 +53,10 @@ def read_problem(table: Table, exc: duckdb.Error) -> Problem:
         return Problem(table.name, None, None, "the file cannot be parsed: it mixes Windows (CRLF) and Unix (LF) "
                        "line endings, or a quote is not closed", "save it again from a spreadsheet or editor, "
                        "and write a quote inside a value as two quotes (\"\")")
+    if isinstance(exc, duckdb.PermissionException):
+        return Problem(table.name, None, None, "is a view that reads files or addresses outside the database "
+                       "(such as read_csv), which is never followed",
+                       f"store {table.name} in the database as a table (CREATE TABLE ... AS SELECT ...)")
     first = str(exc).strip().splitlines()[0][:300]
     return Problem(table.name, None, None, f"the file cannot be read ({first})",
                    "check it is UTF-8 CSV with one header row, or Parquet")

@@ -17,6 +17,7 @@ from chs_core.cli import main
 from chs_core.contract import TABLES
 from chs_core.sources import open_dataset
 from chs_core.sources.sql import quote_identifier
+from chs_core.sources.sql import quote_literal as sql_literal
 from chs_core.validation import validate_dataset
 from tests.fixtures import write_csv_folder
 from tests.messy import full_book
@@ -165,3 +166,19 @@ def test_a_mapping_never_reads_a_file_outside_the_data_folder(tmp_path, capsys, 
     assert main(["validate", "--data", str(folder)]) == 2
     err = capsys.readouterr().err
     assert "tables.accounts.file" in err and "lies outside the data folder" in err
+
+
+def test_a_view_in_a_duckdb_file_never_reads_files_outside_it(tmp_path, capsys):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("TOP-SECRET-VALUE\n")
+    path = tmp_path / "shared.duckdb"
+    with duckdb.connect(str(path)) as con:  # a database someone sent: its accounts "table" reads a local file
+        con.execute("CREATE TABLE arr_monthly AS SELECT 'A' AS account_id, DATE '2025-01-01' AS month, 100.0 AS arr")
+        con.execute("CREATE VIEW accounts AS SELECT column0 AS account_id, column0 AS account_name, 'SMB' AS segment, "
+                    f"1 AS licensed_seats FROM read_csv({sql_literal(str(secret))}, header = false)")
+    assert main(["validate", "--data", str(path)]) == 2
+    said = capsys.readouterr()
+    assert "accounts: is a view that reads files or addresses outside the database" in said.out
+    assert "TOP-SECRET-VALUE" not in said.out + said.err and "Permission Error" not in said.out
+    with open_dataset(path) as ds, pytest.raises(duckdb.Error):  # nor can any later query reach a file
+        ds.scalar(f"SELECT count(*) FROM read_csv({sql_literal(str(secret))})")
