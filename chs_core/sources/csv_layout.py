@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROBE_BYTES = 1 << 20
+MAX_COLUMNS = 2_000  # DuckDB takes minutes over a 200,000-column header; no export of one table is that wide
 SEP_LINE = re.compile(r"^sep=(.)$")
 DECIMAL_COMMA_NUMBER = re.compile(r"^\s*[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]*),[0-9]+\s*$")  # 1.234,5 or 12,5
 
@@ -74,6 +75,9 @@ def _first_lines(head: bytes, encoding: str, n: int = 2) -> list[str]:
 def inspect_csv(path: Path, options: CsvOptions = CsvOptions()) -> CsvLayout:
     """The layout of a CSV file from its first megabyte; raises UnicodeDecodeError, or UnreadableFile."""
     head = _head(path)
+    if len(head) == PROBE_BYTES and b"\n" not in head and b"\r" not in head:
+        raise UnreadableFile("the first line is longer than 1 MB, so it is no header row",
+                             "write a header row with the column names, then one line per row")
     lines = _first_lines(head, options.text_encoding)
     if not lines or not lines[0].strip():
         raise UnreadableFile("the file is empty or its first line is blank",
@@ -90,6 +94,9 @@ def inspect_csv(path: Path, options: CsvOptions = CsvOptions()) -> CsvLayout:
         if delimiter == "," and ";" in lines[0] and "," not in lines[0]:
             delimiter = ";"
     header = next(csv.reader([lines[0]], delimiter=delimiter), [])
+    if len(header) > MAX_COLUMNS:
+        raise UnreadableFile(f"the header has {len(header):,} columns (a contract table has a dozen)",
+                             f"give the export of one table, with at most {MAX_COLUMNS:,} columns")
     named = tuple(h if h.strip() else f"column_{i + 1}" for i, h in enumerate(header))
     refuse_case_twins(named)
     crlf = head.count(b"\r\n")

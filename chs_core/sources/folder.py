@@ -24,7 +24,8 @@ FILE_SUFFIXES = (".csv", ".parquet", ".csv.gz", ".tsv")
 
 def table_files(folder: Path, name: str) -> list[Path]:
     """Every file in `folder` named after table `name` (accounts.csv, accounts.parquet, ...)."""
-    return [folder / f"{name}{suffix}" for suffix in FILE_SUFFIXES if (folder / f"{name}{suffix}").exists()]
+    paths = [folder / f"{name}{suffix}" for suffix in FILE_SUFFIXES]
+    return [p for p in paths if p.exists() or p.is_symlink()]  # a broken link is reported, not passed over
 
 
 def find_table_file(folder: Path, name: str) -> Path | None:

@@ -57,7 +57,10 @@ def read_problem(table: Table, exc: duckdb.Error) -> Problem:
         return Problem(table.name, None, None, "is a view that reads files or addresses outside the database "
                        "(such as read_csv), which is never followed",
                        f"store {table.name} in the database as a table (CREATE TABLE ... AS SELECT ...)")
-    first = str(exc).strip().splitlines()[0][:300]
+    if "No magic bytes" in str(exc) or "not a parquet file" in str(exc).lower():
+        return Problem(table.name, None, None, "the Parquet file is not complete (cut off while copying, or not "
+                       "Parquet)", "write or copy the file again")
+    first = re.sub(r"^[A-Za-z ]+Error: ", "", str(exc).strip().splitlines()[0])[:300]  # DuckDB's kind of error
     return Problem(table.name, None, None, f"the file cannot be read ({first})",
                    "check it is UTF-8 CSV with one header row, or Parquet")
 

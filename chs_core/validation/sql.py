@@ -14,13 +14,17 @@ def raw(table: str) -> str:
 
 
 def not_of_type(table: str, column: str, target: str) -> str:
-    """Supplied values that do not cast to the contract type (empty text is not counted here)."""
+    """Supplied values that do not cast to the contract type (empty text is not counted here).
+
+    A true/false column (Parquet, DuckDB) casts to 1/0 but is no amount or count: it is counted too.
+    """
     c = q(column)
+    boolean = f" OR typeof({c}) = 'BOOLEAN'" if target in ("DOUBLE", "BIGINT") else ""
     return f"""
         SELECT count(*), list(DISTINCT CAST({c} AS VARCHAR))[1:{EXAMPLES}]
         FROM {raw(table)}
         WHERE {c} IS NOT NULL AND trim(CAST({c} AS VARCHAR)) <> ''
-          AND TRY_CAST({c} AS {target}) IS NULL"""
+          AND (TRY_CAST({c} AS {target}) IS NULL{boolean})"""
 
 
 def empty_values(table: str, column: str) -> str:

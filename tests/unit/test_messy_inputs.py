@@ -134,6 +134,12 @@ def _gzipped(table: str) -> Callable[[Path], Path]:
     return build
 
 
+def _cut(folder: Path) -> Path:
+    path = folder / "arr_monthly.parquet"
+    path.write_bytes(path.read_bytes()[:-100])  # a copy that stopped early
+    return folder
+
+
 def _lines(text: str) -> list[str]:
     return text.splitlines()
 
@@ -179,6 +185,8 @@ CASES = [
          ("tickets.resolved_at", "resolved before it was opened", "left out of resolution time")),
     Case("fractional seats", _edit("accounts", _set("licensed_seats", 0, "10.5")), "error",
          ("accounts.licensed_seats", "fractions", "rows (account_id): A")),
+    Case("ARR true/false in Parquet", _to_parquet("arr_monthly", lambda f: f.assign(arr=f["arr"].astype(float) > 0)),
+         "error", ("arr_monthly.arr", "not DOUBLE", "'true'")),
     Case("csv beside parquet", _to_parquet("arr_monthly", lambda f: f.assign(arr=f["arr"].astype(float)), keep_csv=True),
          "error", ("arr_monthly.csv and arr_monthly.parquet", "keep one file per table")),
     # Tracebacks and hangs -----------------------------------------------------------------------------------
@@ -186,6 +194,14 @@ CASES = [
          ("accounts.csv.gz is a text file, not a gzip archive",)),
     Case("real .csv.gz", _gzipped("accounts"), "clean", same=True),
     Case("table file is a folder", _replace_file("accounts", lambda p: p.mkdir()), "error", ("accounts.csv is a folder",)),
+    Case("table file is a link to itself", _replace_file("accounts", lambda p: p.symlink_to(p)), "error",
+         ("accounts.csv cannot be read", "symbolic links")),
+    Case("Parquet cut off", lambda f: _cut(_to_parquet("arr_monthly", lambda x: x.assign(arr=x["arr"].astype(float)))(f)),
+         "error", ("arr_monthly", "Parquet file is not complete")),
+    Case("header of 2,500 columns", _text("tickets", lambda t: ",".join(f"c{i}" for i in range(2500)) + "\n"), "error",
+         ("tickets.csv: the header has 2,500 columns",)),
+    Case("first line over 1 MB", _text("tickets", lambda t: "x" * (1 << 20) + "\n"), "error",
+         ("tickets.csv: the first line is longer than 1 MB",)),
     Case("FIFO as a table", _replace_file("accounts", os.mkfifo), "error", ("accounts.csv is a named pipe",)),
     Case("FIFO as chs.yaml", lambda f: (os.mkfifo(f / "chs.yaml"), f)[1], "error",
          ("chs.yaml: the mapping file is a named pipe",)),
