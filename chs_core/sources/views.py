@@ -56,7 +56,7 @@ def read_problem(table: Table, exc: duckdb.Error) -> Problem:
     if isinstance(exc, duckdb.PermissionException):
         return Problem(table.name, None, None, "is a view that reads files or addresses outside the database "
                        "(such as read_csv), which is never followed",
-                       f"store {table.name} in the database as a table (CREATE TABLE ... AS SELECT ...)")
+                       f"store {table.name} in the database as a table holding its rows, not as a view")
     if "No magic bytes" in str(exc) or "not a parquet file" in str(exc).lower():
         return Problem(table.name, None, None, "the Parquet file is not complete (cut off while copying, or not "
                        "Parquet)", "write or copy the file again")
