@@ -30,14 +30,15 @@ def _table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _demo_of(accounts: int) -> Path:
+def _demo_of(accounts: int, usage_share: float) -> Path:
     """A demo database with `accounts` accounts under /tmp/chs-bench (built on first use; never in the repo)."""
-    path = Path("/tmp/chs-bench") / f"demo_{accounts}.duckdb"
+    suffix = "" if usage_share >= 1 else f"_usage{round(usage_share * 100)}"
+    path = Path("/tmp/chs-bench") / f"demo_{accounts}{suffix}.duckdb"
     if not path.exists():
         from chs_core.demo.build import build_demo_database
 
         print(f"Building {path} ({accounts:,} accounts)…", file=sys.stderr)
-        build_demo_database(path, n_accounts=accounts)
+        build_demo_database(path, n_accounts=accounts, usage_share=usage_share)
     return path
 
 
@@ -48,9 +49,15 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=list(SECTIONS), choices=SECTIONS)
     parser.add_argument("--accounts", type=int, default=None,
                         help="build (once, under /tmp/chs-bench) and measure a demo with this many accounts")
+    parser.add_argument("--usage-share", type=float, default=None,
+                        help="with --accounts: the demo's usage_share (default: 0.1 at 100,000 accounts or more, "
+                             "the scale target's ~50M usage events; 1, every user, below)")
     args = parser.parse_args()
     if args.accounts:
-        args.data = _demo_of(args.accounts)
+        from chs_core.demo.build import USAGE_SHARE_50M
+
+        share = args.usage_share or (USAGE_SHARE_50M if args.accounts >= 100_000 else 1.0)
+        args.data = _demo_of(args.accounts, share)
     ctx = Context(args.data, args.repeat)
     print(f"Data: {args.data}. Python {platform.python_version()}, {platform.machine()}, median of {args.repeat} runs.\n")
     for name in args.only:

@@ -18,6 +18,9 @@ def register(sub) -> dict:
     p.add_argument("--out", type=Path, default=DEMO_DATABASE, help="database file to write (default: %(default)s)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's, 7)")
     p.add_argument("--accounts", type=_positive, default=2000, help="number of accounts (default: %(default)s)")
+    p.add_argument("--usage-share", type=_share, default=1.0,
+                   help="fraction of the users who are not contacts whose usage is recorded (default: all, 1); "
+                        "0.1 with --accounts 100000 gives the scale benchmark's ~50M usage events")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     sub.add_parser("contract", help="print the data contract as Markdown")
     return {"validate": cmd_validate, "demo": cmd_demo, "contract": cmd_contract}
@@ -46,12 +49,23 @@ def _positive(text: str) -> int:
     return value
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction above 0 and at most 1, such as 0.1 (got {text!r})")
+    return value
+
+
 def cmd_demo(args) -> int:
     from chs_core.demo.build import DEMO_SEED, build_demo_database
 
     try:
         path = build_demo_database(args.out, seed=DEMO_SEED if args.seed is None else args.seed,
-                                   overwrite=args.force, n_accounts=args.accounts)
+                                   overwrite=args.force, n_accounts=args.accounts,
+                                   usage_share=args.usage_share)
     except (FileExistsError, IsADirectoryError) as exc:
         raise UsageError(str(exc)) from None
     print(f"Wrote the demo database ({args.accounts:,} accounts) to {path}")

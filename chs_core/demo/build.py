@@ -61,6 +61,7 @@ _STREAMS = {"world": 1, "accounts": 2, "people": 3, "usage": 4, "tickets": 5, "n
 COLUMNS = {t.name: [c.name for c in t.columns] for t in TABLES}
 TYPES = {t.name: {c.name: c.type for c in t.columns} for t in TABLES}
 WRITE_MEMORY = "512MB"  # DuckDB's share while writing; the rest of the 4 GB budget is the world and one table
+USAGE_SHARE_50M = 0.10  # usage_share for ~50M usage events at 100,000 accounts (issue 18's target shape)
 TABLE_CHUNK = 25_000  # accounts per piece of tickets, CSM activities and invoices (one piece up to that size)
 
 
@@ -110,12 +111,16 @@ def simulate(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DE
 
 
 def demo_tables(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DEMO_END_MONTH,
-                n_months: int = DEMO_MONTHS) -> Iterator[tuple[str, pd.DataFrame | pa.Table]]:
+                n_months: int = DEMO_MONTHS, usage_share: float = 1.0) -> Iterator[tuple[str, pd.DataFrame | pa.Table]]:
     """Every contract table's rows as (table, frame) pieces in contract order, built one table at a time.
 
     usage_events comes in chunks of accounts (Arrow tables with dictionary-encoded ids), so a caller that
     writes each piece and lets it go holds one table (or one usage chunk) at a time, whatever the book size.
+    usage_share < 1 records the usage of only that fraction of the users who are not contacts (every other
+    table unchanged): USAGE_SHARE_50M gives the scale target's 50M usage events at 100,000 accounts.
     """
+    if not 0 < usage_share <= 1:
+        raise ValueError(f"usage_share must be above 0 and at most 1 (got {usage_share})")
     world = simulate(seed, n_accounts, end_month, n_months)
     account_ids = np.array([f"ACC-{i:05d}" for i in range(1, n_accounts + 1)])
     contacts, slots = build_people(_rng(seed, "people"), world, account_ids)
@@ -141,7 +146,7 @@ def demo_tables(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date =
     yield finish("accounts", _accounts(_rng(seed, "accounts"), world, account_ids))
     yield finish("arr_monthly", _arr_monthly(world, account_ids))
     for chunk in usage_chunks(lambda k: _rng(seed, "usage", k), world, slots, account_ids,
-                              STORY_INDEX if story else None):
+                              STORY_INDEX if story else None, usage_share):
         yield "usage_events", chunk
     if story is not None:
         yield "usage_events", story["usage_events"]
@@ -154,10 +159,10 @@ def demo_tables(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date =
 
 
 def generate_demo(seed: int = DEMO_SEED, n_accounts: int = 2000, end_month: date = DEMO_END_MONTH,
-                  n_months: int = DEMO_MONTHS) -> dict[str, pd.DataFrame]:
+                  n_months: int = DEMO_MONTHS, usage_share: float = 1.0) -> dict[str, pd.DataFrame]:
     """One DataFrame per contract table (contract column names), covering n_months ending with end_month."""
     pieces: dict[str, list[pd.DataFrame]] = {t.name: [] for t in TABLES}
-    for name, piece in demo_tables(seed, n_accounts, end_month, n_months):
+    for name, piece in demo_tables(seed, n_accounts, end_month, n_months, usage_share):
         pieces[name].append(decoded(piece) if isinstance(piece, pa.Table) else piece)
     frames = {name: parts[0] if len(parts) == 1 else
               pd.concat([p.astype(parts[0].dtypes.to_dict()) for p in parts], ignore_index=True)

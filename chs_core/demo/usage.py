@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from chs_core.demo.draws import sigmoid
-from chs_core.demo.people import Slots, user_ids
+from chs_core.demo.people import SLOT_END_USER, Slots, user_ids
 from chs_core.demo.world import World
 
 FEATURES = np.array(["dashboards", "reports", "search", "integrations", "automation", "team_management",
@@ -21,6 +21,7 @@ FEATURES = np.array(["dashboards", "reports", "search", "integrations", "automat
 FEATURE_WEIGHT = np.array([0.16, 0.13, 0.10, 0.09, 0.09, 0.07, 0.06, 0.08, 0.08, 0.08, 0.06])
 ACCOUNTS_PER_CHUNK = 4000  # accounts drawn (and written) together: bounds memory at any book size
 CORE = np.array([0, 1, 2])  # always available: what disengaged users fall back to
+CONTACT_SLOTS = SLOT_END_USER + 3  # the first slots of each pool can be contacts: their usage is always kept
 # Offset of the adoption curve per feature: key features need a healthy account to stick.
 ADOPTION = np.array([9.0, 9.0, 9.0, -0.1, -0.1, -0.3, 0.2, 0.6, 0.6, 0.5, 0.4])
 
@@ -73,13 +74,27 @@ def _month_rows(rng: np.random.Generator, world: World, slots: Slots, adopt_u: n
             feat[first].astype(np.int8), count[first].astype(np.int32))
 
 
+def tracked(slots: Slots, acc: np.ndarray, slot: np.ndarray, share: float) -> np.ndarray:
+    """Whether a user slot's usage is kept when only `share` of the non-contact users is recorded.
+
+    A fixed hash of the slot decides (no random draw), so share=1 leaves every stream as it was, and a
+    smaller share keeps a subset of users with all of their rows, not a sample of rows.
+    """
+    if share >= 1:
+        return np.ones(len(slot), dtype=bool)
+    local = slot - slots.offset[acc]
+    spread = (slot.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)  # Fibonacci hash, 24 bits
+    return (local < CONTACT_SLOTS) | (spread.astype(np.float64) < share * 2.0 ** 24)
+
+
 def usage_chunks(rng_for: Callable[[int], np.random.Generator], world: World, slots: Slots,
-                 account_ids: np.ndarray, exclude: int | None = None) -> Iterator[pa.Table]:
+                 account_ids: np.ndarray, exclude: int | None = None, share: float = 1.0) -> Iterator[pa.Table]:
     """usage_events as Arrow tables, one per ACCOUNTS_PER_CHUNK accounts (contract columns and order).
 
     rng_for(chunk number) gives each chunk its own random stream, so the rows depend on the seed and the
     chunk size only, never on memory. exclude: an account index whose rows are left out (the written story
-    replaces them). Ids are dictionary-encoded per chunk: no string array ever outgrows Arrow's 2 GB.
+    replaces them). share: the fraction of non-contact users whose usage is recorded (see tracked; the
+    scale benchmark's 50M-event book). Ids are dictionary-encoded per chunk: no string array outgrows 2 GB.
     """
     n = world.active.shape[0]
     for k, lo in enumerate(range(0, n, ACCOUNTS_PER_CHUNK)):
@@ -89,8 +104,10 @@ def usage_chunks(rng_for: Callable[[int], np.random.Generator], world: World, sl
         parts = [_month_rows(rng, world, slots, adopt_u, t, lo, hi) for t in range(world.n_months)]
         acc, code, day, feat, count = (np.concatenate([p[i] for p in parts]) for i in range(5))
         del parts
+        keep = tracked(slots, acc, code // 2, share)
         if exclude is not None and lo <= exclude < hi:
-            keep = acc != exclude
+            keep &= acc != exclude
+        if not keep.all():
             acc, code, day, feat, count = acc[keep], code[keep], day[keep], feat[keep], count[keep]
         codes, code_idx = np.unique(code, return_inverse=True)
         yield pa.table({
