@@ -34,16 +34,24 @@ _DEFAULTS = {
 }
 
 
-def typed_select_sql(table: Table, raw: str, supplied: Iterable[str]) -> str:
-    """SELECT over the raw relation that casts every contract column to its type and fills absent ones with NULL."""
-    supplied = set(supplied)
+def typed_select_sql(table: Table, raw: str, supplied: Iterable[str], raw_types: dict[str, str] | None = None) -> str:
+    """SELECT over the raw relation that casts every contract column to its type and fills absent ones with NULL.
+
+    raw_types (column -> DuckDB type of the raw column): a column already of its contract type is read as
+    it is (and a plain TIMESTAMP cut to its day), the same values without a cast, so filters on it (event
+    dates of a DuckDB or Parquet source) reach the scan and skip the row groups outside the window.
+    """
+    supplied, raw_types = set(supplied), raw_types or {}
     parts = []
     for col in table.columns:
         if col.name in supplied:
             expr = quote_identifier(col.name)
-            if col.type == "DATE":
+            kind = raw_types.get(col.name)
+            if kind == col.type:
+                pass
+            elif col.type == "DATE":
                 # Accept timestamps and dates alike; month is truncated below.
-                expr = f"CAST(TRY_CAST({expr} AS TIMESTAMP) AS DATE)"
+                expr = f"CAST({expr} AS DATE)" if kind == "TIMESTAMP" else f"CAST(TRY_CAST({expr} AS TIMESTAMP) AS DATE)"
             else:
                 expr = f"TRY_CAST({expr} AS {col.type})"
         else:
@@ -101,8 +109,9 @@ def renamed_raw_sql(table: Table, relation: str, supplied: dict[str, str], mater
     return f"CREATE {kind} {raw_name(table)} AS SELECT {renamed} FROM {relation}"
 
 
-def typed_view_sql(table: Table, supplied: Iterable[str]) -> str:
-    return f"CREATE VIEW {quote_identifier(table.name)} AS {typed_select_sql(table, raw_name(table), supplied)}"
+def typed_view_sql(table: Table, supplied: Iterable[str], raw_types: dict[str, str] | None = None) -> str:
+    select = typed_select_sql(table, raw_name(table), supplied, raw_types)
+    return f"CREATE VIEW {quote_identifier(table.name)} AS {select}"
 
 
 def read_parquet_sql(path: str, zones: dict[str, str] | None = None) -> str:

@@ -65,8 +65,9 @@ def read_problem(table: Table, exc: duckdb.Error) -> Problem:
                    "check it is UTF-8 CSV with one header row, or Parquet")
 
 
-def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
-    return [row[0] for row in con.execute(sql.describe_sql(relation)).fetchall()]
+def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    """Column name -> DuckDB type, in the relation's order."""
+    return {row[0]: row[1] for row in con.execute(sql.describe_sql(relation)).fetchall()}
 
 
 def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], origin: str,
@@ -93,7 +94,8 @@ def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], 
             con.execute(sql.drop_raw_sql(table))
             con.execute(sql.empty_view_sql(table))
             continue
-        names = _columns_of(con, sql.raw_name(table))
+        types = _columns_of(con, sql.raw_name(table))
+        names = list(types)
         try:
             refuse_case_twins(tuple(names))  # Parquet and DuckDB tables may hold "arr" and "ARR"
         except UnreadableFile as exc:
@@ -105,7 +107,7 @@ def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], 
         con.execute(sql.drop_raw_sql(table))
         con.execute(sql.renamed_raw_sql(table, relation, supplied, table.name in materialise))
         columns[table.name] = frozenset(supplied)
-        con.execute(sql.typed_view_sql(table, supplied))
+        con.execute(sql.typed_view_sql(table, supplied, {low: types[orig] for low, orig in supplied.items()}))
     derived = derive_from_subscriptions(con, columns, rule)  # arr_monthly (and accounts) from subscriptions
     return Dataset(con=con, present=frozenset(columns), origin=origin, columns=columns, read_problems=tuple(problems),
                    derived=derived)
