@@ -76,10 +76,13 @@ SETTINGS: tuple[Setting, ...] = (
             "time_zone converts it)."),
     Setting("cache_entries_sources", 4, "How many checked data sources the app keeps in memory."),
     Setting("cache_entries_scores", 16, "How many scored histories (one per model version tried) the app keeps."),
-    Setting("duckdb_memory_limit", "",
-            "Most memory DuckDB may use per open data source (e.g. 8GB, 500MB; empty: DuckDB's default, 80% of the "
-            "machine); what does not fit spills to the temp folder, though some steps stop with an out-of-memory "
-            "error when the cap is far too low for the data."),
+    Setting("duckdb_memory_limit", "3GB",
+            "Most memory DuckDB may use per open data source and for the results store (e.g. 8GB, 500MB); what "
+            "does not fit spills to the temp folder. The default keeps the scale benchmark (100,000 accounts, 50M "
+            "usage events) near 4 GB for the whole process; raise it when a step stops with an out-of-memory error."),
+    Setting("metrics_batch_dates", 4,
+            "Metrics for a long history are computed this many as-of dates per query: fewer keep less in memory "
+            "(each date holds the active users of its 28-day window), more share the fixed cost of a query."),
     Setting("duckdb_temp_directory", "",
             "Folder where DuckDB spills what does not fit in duckdb_memory_limit (empty: chs-duckdb in the "
             "system temp folder)."),

@@ -58,6 +58,7 @@ import pandas as pd
 
 from chs_core.contract import DECISION_MAKER_ROLES
 from chs_core.metrics.catalog import FLAG_SIGNALS, METRIC_NAMES, SignalSettings
+from chs_core.settings import setting
 from chs_core.sources import Dataset
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -165,16 +166,28 @@ def compute_metrics(ds: Dataset, as_of_dates: Sequence[date],
     month and the feature catalogue stay computed over every account.
     """
     dates = sorted({pd.Timestamp(d).date() for d in as_of_dates})
-    params = _params(ds, settings)
-    params["as_of_dates"] = dates
-    params.update(_bounds(dates or [date(1970, 1, 1)]))  # no date: no rows, the same columns and types
-    scoped = account_ids is not None
-    if scoped:
-        params["account_ids"] = sorted({str(a) for a in account_ids})
-    sql = _query(scoped)
-    used = {k: params[k] for k in set(_PARAM.findall(sql))}
-    frame = ds.df(sql, used)
+    ids = None if account_ids is None else sorted({str(a) for a in account_ids})
+    step = max(1, int(setting("metrics_batch_dates")))
+    batches = [dates[i:i + step] for i in range(0, len(dates), step)] or [[]]
+    frames = [_compute_batch(ds, batch, settings, ids) for batch in batches]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     for col in ("as_of", "ref_month"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     return frame.reset_index(drop=True)
+
+
+def _compute_batch(ds: Dataset, dates: list[date], settings: SignalSettings, ids: list[str] | None) -> pd.DataFrame:
+    """One statement for a batch of as-of dates (metrics_batch_dates of them at most).
+
+    Batches bound memory: the per-(as-of, account, user) step holds the active users of the batch's dates
+    only. Each row depends on its own as-of date alone (the feature catalogue counts features first seen by
+    that date), so batches give exactly the rows of one statement over every date.
+    """
+    params = _params(ds, settings)
+    params["as_of_dates"] = dates
+    params.update(_bounds(dates or [date(1970, 1, 1)]))  # no date: no rows, the same columns and types
+    if ids is not None:
+        params["account_ids"] = ids
+    sql = _query(ids is not None)
+    return ds.df(sql, {k: params[k] for k in set(_PARAM.findall(sql))})
 

@@ -67,17 +67,21 @@ def _app_first_page(data: Path, store: Path) -> dict:
     code = ("import json, resource, time, os\n"
             "from streamlit.testing.v1 import AppTest\n"
             f"at = AppTest.from_file({str(REPO / 'app.py')!r}, default_timeout=600)\n"
-            "t = time.perf_counter(); at.run(); s = time.perf_counter() - t\n"
+            "t, c = time.perf_counter(), time.process_time(); at.run(); s = time.perf_counter() - t\n"
             "assert not at.exception, at.exception\n"
-            "print(json.dumps({'seconds': s, 'peak_gb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2}))")
+            "print(json.dumps({'seconds': s, 'cpu_seconds': time.process_time() - c,\n"
+            "                  'peak_gb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2}))")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO,
                          env={**os.environ, "CHS_DATA": str(data), "CHS_RESULTS_STORE": str(store)})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _row(stage: str, r: dict, floor: dict | None = None) -> Row:
-    return Row(stage, r["seconds"], None if floor is None else floor["seconds"],
-               note=f"peak {r['peak_gb']:.2f} GB" + (f", floor peak {floor['peak_gb']:.2f} GB" if floor else ""))
+    note = f"peak {r['peak_gb']:.2f} GB, CPU {r['cpu_seconds']:.1f} s" + (
+        f"; floor peak {floor['peak_gb']:.2f} GB, CPU {floor['cpu_seconds']:.1f} s" if floor else "")
+    row = Row(stage, r["seconds"], None if floor is None else floor["seconds"], note=note)
+    print(f"{stage}: {row.seconds:.1f} s ({note}); load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    return row
 
 
 def run(ctx: Context) -> list[Row]:
@@ -103,8 +107,9 @@ def run(ctx: Context) -> list[Row]:
     for command in ("score", "kpis", "backtest"):
         _cli(command, data, store)  # scores for this model get stored on the first run
         seconds = min(_cli(command, data, store) for _ in range(ctx.repeat))
-        rows.append(Row(f"`python -m chs_core {command}` from stored results (process start and validation included)",
-                        seconds))
+        stage = f"`python -m chs_core {command}` from stored results (process start and validation included)"
+        print(f"{stage}: {seconds:.1f} s; load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+        rows.append(Row(stage, seconds))
     app = _app_first_page(data, store)
     rows.append(_row("app first page (executive) from stored results, empty Streamlit caches (AppTest process)", app))
     return rows
