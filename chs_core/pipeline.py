@@ -21,8 +21,8 @@ from chs_core.scoring.score import Scores, score_frame
 from chs_core.settings import setting
 from chs_core.sources import Dataset, Source, source_for
 from chs_core.sources.redact import redact
-from chs_core.store import default_store
-from chs_core.validation import errors_only, validate_dataset
+from chs_core.store import default_store, validated
+from chs_core.validation import errors_only
 
 ACCOUNT_COLUMNS = ("account_id", "account_name", "segment", "industry", "region", "csm", "renewal_date")
 
@@ -64,7 +64,7 @@ class CheckedSource:
 
 
 def _inspect(ds: Dataset, source: Source, today: date | None) -> CheckedSource:
-    problems = tuple(validate_dataset(ds, today))
+    problems = tuple(validated(ds, today))
     tables = ds.row_counts()
     if errors_only(list(problems)):
         return CheckedSource(source.key, source.label, problems, tables, None, None, None, (),

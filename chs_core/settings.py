@@ -83,6 +83,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("metrics_batch_dates", 4,
             "Metrics for a long history are computed this many as-of dates per query: fewer keep less in memory "
             "(each date holds the active users of its 28-day window), more share the fixed cost of a query."),
+    Setting("results_store_entries", 400,
+            "How many entries of metrics and of scores the results store keeps (an entry: one as-of date's results "
+            "for one version of the data and of the model, about 17 monthly histories); the least recently used go "
+            "first."),
+    Setting("validation_cache_rows", 1_000_000,
+            "A file source with at least this many rows in all is validated once per day, settings and version: "
+            "later checks of the same unchanged files reuse the problems found, kept in the results store."),
     Setting("duckdb_temp_directory", "",
             "Folder where DuckDB spills what does not fit in duckdb_memory_limit (empty: chs-duckdb in the "
             "system temp folder)."),

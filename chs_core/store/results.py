@@ -104,6 +104,24 @@ class ResultsStore:
                 frame = frame[frame["account_id"].isin({str(a) for a in account_ids})].reset_index(drop=True)
             return frame
 
+    # --- validation (store.checked) ------------------------------------------------
+    def stored_problems(self, key: str) -> list[dict] | None:
+        """The problems stored under a validation key (None: not validated with that key)."""
+        try:
+            with _LOCK, self._connect() as con:
+                row = con.execute(sql.SELECT_PROBLEMS, [key]).fetchone()
+        except duckdb.IOException:  # another process holds the store: validate afresh
+            return None
+        return None if row is None else json.loads(row[0])
+
+    def keep_problems(self, key: str, problems: list[dict]) -> None:
+        try:
+            with _LOCK, self._connect() as con:
+                con.execute(sql.DELETE_PROBLEMS, [key])
+                con.execute(sql.INSERT_PROBLEMS, [key, json.dumps(problems)])
+        except duckdb.IOException:
+            pass
+
     # --- shared --------------------------------------------------------------------
     def _fill(self, kind: str, key_column: str, key: str, wanted: list[tuple[str, date]], compute) -> None:
         """Compute and store the wanted (data key, as-of) pairs that are missing."""
@@ -136,14 +154,46 @@ class ResultsStore:
                 con.execute(sql.delete_rows(physical, key_column), [key, by_date[d], d])
                 con.execute(sql.DELETE_DONE, [kind, key, by_date[d], d])
                 con.execute(sql.INSERT_DONE, [kind, key, by_date[d], d, physical])
+            fresh = [[by_date[d] for d in missing], missing]
+            con.execute(sql.UNTOUCH, [*fresh, kind, key])
+            con.execute(sql.TOUCH, [kind, key, *fresh])
             con.execute(sql.insert_rows(physical, "fresh"))
             con.execute(sql.COMMIT)
+        self.prune()
+
+    def prune(self, keep: int | None = None) -> int:
+        """Drop all but the `keep` (setting results_store_entries) most recently used entries of each kind.
+
+        An entry is one model (or signals) key's results for one data key and as-of date: older model
+        versions and superseded data go first. Digests of all but the newest `keep` sources go too.
+        Returns the number of entries dropped.
+        """
+        keep = setting("results_store_entries") if keep is None else keep
+        dropped = 0
+        with _LOCK, self._connect() as con:
+            for kind, key_column in (("metrics", "signals_key"), ("scores", "model_key")):
+                stale = con.execute(sql.STALE_ENTRIES, [kind, keep]).fetchall()
+                if not stale:
+                    continue
+                con.execute(sql.BEGIN)
+                for key, data_key, as_of, physical in stale:
+                    con.execute(sql.delete_rows(physical, key_column), [key, data_key, as_of])
+                    con.execute(sql.DELETE_DONE, [kind, key, data_key, as_of])
+                    con.execute(sql.DELETE_USED, [kind, key, data_key, as_of])
+                con.execute(sql.COMMIT)
+                dropped += len(stale)
+            for (source_key,) in con.execute(sql.STALE_SOURCES, [keep]).fetchall():
+                con.execute(sql.DELETE_DIGESTS, [source_key])
+        return dropped
 
     def _read(self, kind: str, key_column: str, key: str, wanted: list[tuple[str, date]],
               account_ids: Iterable[str] | None) -> pd.DataFrame:
         """Stored rows of the wanted pairs, in compute order, with the dtypes they were stored with."""
         wanted_set = set(wanted)
         with _LOCK, self._connect() as con:
+            touched = [[k for k, _ in wanted], [d for _, d in wanted]]
+            con.execute(sql.UNTOUCH, [*touched, kind, key])
+            con.execute(sql.TOUCH, [kind, key, *touched])
             tables = sorted({t for k, d, t in con.execute(sql.SELECT_DONE, [kind, key]).fetchall()
                              if (k, d) in wanted_set})
             parts = []

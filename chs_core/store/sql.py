@@ -15,7 +15,15 @@ SCHEMA = (
     # The pandas dtype of every column of each results table, restored on reading.
     """CREATE TABLE IF NOT EXISTS dtypes (
            physical VARCHAR, column_name VARCHAR, dtype VARCHAR, categories VARCHAR, ordered BOOLEAN)""",
+    # When each stored (data key, as-of) entry was last asked for: the least recently used are pruned.
+    """CREATE TABLE IF NOT EXISTS used (
+           kind VARCHAR, key VARCHAR, data_key VARCHAR, as_of DATE, used_at TIMESTAMP)""",
+    # The problems a validation found (a JSON list), per store.checked.validation_key.
+    "CREATE TABLE IF NOT EXISTS validations (key VARCHAR, problems VARCHAR)",
 )
+SELECT_PROBLEMS = "SELECT problems FROM validations WHERE key = ?"
+DELETE_PROBLEMS = "DELETE FROM validations WHERE key = ?"
+INSERT_PROBLEMS = "INSERT INTO validations VALUES (?, ?)"
 
 
 def month_digest(table: str, date_column: str | None, columns: Sequence[str]) -> str:
@@ -71,3 +79,18 @@ def read_rows(table: str, key_column: str, columns: Sequence[str], scoped: bool)
 SELECT_DTYPES = "SELECT column_name, dtype, categories, ordered FROM dtypes WHERE physical = ?"
 INSERT_DTYPE = "INSERT INTO dtypes VALUES (?, ?, ?, ?, ?)"
 DELETE_DTYPES = "DELETE FROM dtypes WHERE physical = ?"
+
+
+# Entries (one model or signals key, one data key, one as-of date) by last use; see ResultsStore.prune.
+UNTOUCH = """DELETE FROM used USING (SELECT unnest(?::VARCHAR[]) AS data_key, unnest(?::DATE[]) AS as_of) w
+             WHERE used.kind = ? AND used.key = ? AND used.data_key = w.data_key AND used.as_of = w.as_of"""
+TOUCH = "INSERT INTO used SELECT ?, ?, unnest(?::VARCHAR[]), unnest(?::DATE[]), now()"
+STALE_ENTRIES = """SELECT d.key, d.data_key, d.as_of, d.physical FROM done d
+                   LEFT JOIN used u ON u.kind = d.kind AND u.key = d.key AND u.data_key = d.data_key AND u.as_of = d.as_of
+                   WHERE d.kind = ?
+                   QUALIFY row_number() OVER (ORDER BY u.used_at DESC NULLS LAST, d.as_of DESC) > ?"""
+DELETE_USED = "DELETE FROM used WHERE kind = ? AND key = ? AND data_key = ? AND as_of = ?"
+# Digests of source keys no stored entry came from are cheap to recompute; keep those of the newest sources.
+STALE_SOURCES = """SELECT source_key FROM digests GROUP BY source_key
+                   QUALIFY row_number() OVER (ORDER BY max(rowid) DESC) > ?"""
+DELETE_DIGESTS = "DELETE FROM digests WHERE source_key = ?"

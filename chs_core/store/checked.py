@@ -1,0 +1,58 @@
+"""Validation of a large unchanged source, reused from the results store instead of scanned again.
+
+Validation scans every table several times (each check is a query over the as-supplied values), and it runs
+before every CLI command and every cold load of the app. A source of at least validation_cache_rows rows
+that was already validated today with the same checks and settings gets back the very problems it had (the
+same messages, in the same order). The key is the source's Source.key (which changes when any of its files
+is rewritten, as for the store's per-month digests), today's date (dates after today are errors), every
+setting in force and the text of the code that decides what a problem is; anything else validates afresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from chs_core.errors import Problem
+from chs_core.settings import SETTINGS, setting
+from chs_core.sources import Dataset
+from chs_core.store.results import default_store
+from chs_core.validation.checks import validate_dataset
+
+_CORE = Path(__file__).resolve().parents[1]
+# What decides which problems a source has: the checks, the contract, how values are read and spelled.
+_CODE = ("validation/*.py", "contract.py", "errors.py", "sources/sql.py", "sources/codes.py", "sources/views.py")
+
+
+@cache
+def _code_key() -> str:
+    digest = hashlib.sha256()
+    for pattern in _CODE:
+        for path in sorted(_CORE.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def validation_key(source_key: str, today: date) -> str:
+    """Changes with the source, the day, any setting in force, or the validation code."""
+    settings = {s.name: str(setting(s.name)) for s in SETTINGS}
+    text = json.dumps([source_key, today.isoformat(), settings, _code_key()], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def validated(ds: Dataset, today: date | None = None) -> list[Problem]:
+    """validate_dataset(ds, today); for a large file source, the stored result of the same validation."""
+    today = today or date.today()
+    store = default_store() if ds.source_key else None
+    if store is None or sum(ds.row_counts().values()) < setting("validation_cache_rows"):
+        return validate_dataset(ds, today)
+    key = validation_key(ds.source_key, today)
+    stored = store.stored_problems(key)
+    if stored is not None:
+        return [Problem(**p) for p in stored]
+    problems = validate_dataset(ds, today)
+    store.keep_problems(key, [asdict(p) for p in problems])
+    return problems
