@@ -22,7 +22,9 @@ WORK = Path("/tmp/chs-bench")
 
 def _task(task: str, data: Path, store: Path | None = None, env: dict | None = None) -> dict:
     args = [sys.executable, str(TASKS), task, str(data)] + ([str(store)] if store else [])
-    out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=REPO, env={**os.environ, **(env or {})})
+    out = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env={**os.environ, **(env or {})})
+    if out.returncode:
+        raise SystemExit(f"scale task {task} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

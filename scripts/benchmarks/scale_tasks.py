@@ -41,14 +41,19 @@ def _dates(data: str, which: str):
 
 
 def _usage_only(ds, dates) -> int:
-    """The product's usage metrics alone (its _m_usage part), to compare like for like with the floor."""
+    """The product's usage metrics alone (its _m_usage part), batched as compute_metrics batches its dates."""
     from chs_core.metrics import compute as c
     from chs_core.metrics.catalog import SignalSettings
+    from chs_core.settings import setting
 
-    params = {**c._params(ds, SignalSettings()), "as_of_dates": dates, **c._bounds(dates)}
     full = c._query(False)
     sql = full[:full.index('\nSELECT "account_id"')] + "\nSELECT count(*) FROM _m_usage"
-    return ds.scalar(sql, {k: params[k] for k in set(c._PARAM.findall(sql))})
+    step, rows = setting("metrics_batch_dates"), 0
+    for i in range(0, len(dates), step):
+        batch = dates[i:i + step]
+        params = {**c._params(ds, SignalSettings()), "as_of_dates": batch, **c._bounds(batch)}
+        rows += ds.scalar(sql, {k: params[k] for k in set(c._PARAM.findall(sql))})
+    return rows
 
 
 def run_task(task: str, data: str, store: str | None, dates) -> int:
