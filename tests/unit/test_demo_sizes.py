@@ -41,3 +41,22 @@ def test_kept_users_keep_all_their_rows_and_contacts_are_always_kept(full, thin)
 def test_a_share_outside_zero_to_one_is_refused():
     with pytest.raises(ValueError, match="usage_share"):
         next(iter(generate_demo(**SMALL, usage_share=0).items()))
+
+
+def test_the_demo_command_takes_a_usage_share_and_refuses_one_out_of_range(tmp_path, capsys):
+    import duckdb
+
+    from chs_core.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["demo", "--out", str(tmp_path / "x.duckdb"), "--accounts", "40", "--usage-share", "1.5"])
+    assert "fraction above 0 and at most 1" in capsys.readouterr().err
+    out = tmp_path / "thin.duckdb"
+    assert main(["demo", "--out", str(out), "--accounts", "40", "--usage-share", "0.1"]) == 0
+    con = duckdb.connect(str(out), read_only=True)
+    try:
+        thin = con.execute("SELECT count(*) FROM usage_events").fetchone()[0]
+    finally:
+        con.close()
+    full = len(generate_demo(n_accounts=40)["usage_events"])
+    assert 0 < thin < full / 2
