@@ -21,7 +21,7 @@ def distribution_figure(published: np.ndarray, draft: np.ndarray, at_risk_below:
         fig.add_trace(go.Histogram(x=v, xbins=bins, name=name, marker_color=colour, opacity=0.75,
                                    hovertemplate=f"{name}: %{{y}} accounts scored %{{x}}<extra></extra>"))
     fig.add_vline(x=at_risk_below, line_dash="dot", line_color="#dc2626",
-                  annotation_text=f"at risk below {at_risk_below:g}", annotation_position="top left")
+                  annotation_text=f"at-risk cut-off {at_risk_below:g}", annotation_position="top left")
     fig.update_layout(barmode="overlay", bargap=0.05)
     fig.update_xaxes(title="Health score (latest as-of date)", range=[0, 100])
     fig.update_yaxes(title="Accounts")

@@ -138,8 +138,8 @@ def history(hist: pd.DataFrame, model: Model, figure: go.Figure) -> None:
     note = (f"{len(alerts)} day(s) with a score-drop alert (≥ {model.alert.drop_points:g} points in "
             f"{model.alert.within_days} days), the last on {alerts['as_of'].iloc[-1]:%d %b %Y}."
             if len(alerts) else "No score-drop alert in this history.")
-    st.caption(f"Daily over the last 8 weeks, weekly before; the last 26 weeks shown (drag to pan, double-click "
-               f"for the whole history). {note} Dotted lines: the two dates compared below.")
+    st.caption(f"Daily for the 8 weeks to the as-of date, weekly before; the 26 weeks to the as-of date shown "
+               f"(drag to pan, double-click for the whole history). {note} Dotted lines: the two dates compared below.")
 
 
 def change(c: Change, events: pd.DataFrame) -> None:
@@ -199,7 +199,7 @@ def evidence_section(a: account_data.Account, e: Explanation) -> None:
 def _usage(ev: Evidence, e: Explanation, figure: go.Figure) -> None:
     if not _absent(ev, "usage_events"):
         st.caption(f"Active users {value_text('active_user_ratio', _metric(e, 'active_user_ratio'))} of seats, "
-                   f"usage trend {value_text('usage_trend', _metric(e, 'usage_trend'))}; last 26 weeks.")
+                   f"usage trend {value_text('usage_trend', _metric(e, 'usage_trend'))}; the 26 weeks to the as-of date.")
         st.plotly_chart(figure, key="account_usage_chart")
 
 

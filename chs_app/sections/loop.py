@@ -18,7 +18,7 @@ STATUS_LABELS = {"within": "Touched in time", "later": "Touched later", "not tou
                  "open": "Open (too recent)"}
 SHARE_CONFIG = {
     "share_in_time": st.column_config.ProgressColumn("In time", format="percent", min_value=0, max_value=1),
-    "flags": st.column_config.NumberColumn("Flags", format="%d"),
+    "flags": st.column_config.NumberColumn("Flagged accounts", format="%d"),
     "touched_in_time": st.column_config.NumberColumn("Touched ≤ target", format="%d"),
     "touched_later": st.column_config.NumberColumn("Later", format="%d"),
     "not_touched": st.column_config.NumberColumn("Never", format="%d"),
@@ -37,7 +37,7 @@ def headline(report: LoopReport) -> None:
     open_flags = int((report.flags["status"] == "open").sum())
     cards = st.columns(4)
     with cards[0].container(border=True):
-        st.metric("Flags", f"{int(overall['flags']):,}", help=DEFINITIONS["flag"])
+        st.metric("Flagged accounts", f"{int(overall['flags']):,}", help=DEFINITIONS["flag"])
         st.caption(f"{open_flags:,} more still open (under {report.touch_days} days old, no touch yet)")
     with cards[1].container(border=True):
         st.metric(f"Touched within {report.touch_days} days", pct(overall["share_in_time"]), help=DEFINITIONS["in_time"])

@@ -52,7 +52,7 @@ def test_first_touch_of_every_listed_flag_matches_the_activities_table(run_app, 
             assert row.status == ("Touched in time" if days <= 14 else "Touched later")
     decided = flags[flags["status"] != "Open (too recent)"]
     cards = _metrics(at)
-    assert cards["Flags"] == f"{len(decided):,}"
+    assert cards["Flagged accounts"] == f"{len(decided):,}"
     in_time = (decided["status"] == "Touched in time").mean()
     assert cards["Touched within 14 days"] == f"{in_time * 100:.1f}%"
     assert any("association, not proof of cause" in i.value for i in at.info)
