@@ -7,15 +7,13 @@ from scripts.benchmarks.common import REPO, Context, Row
 def slider_to_figures(ctx: Context) -> list[Row]:
     """Slider moved with the keyboard in Chromium -> the migration caption shows the new figures."""
     import importlib.util
-    import os
     import re
     import shutil
-    import subprocess
-    import sys
     import tempfile
     import time
-    import urllib.request
     from pathlib import Path
+
+    from scripts.app_server import streamlit_server
 
     spec = importlib.util.spec_from_file_location("shot", REPO / "scripts" / "screenshot.py")
     shot = importlib.util.module_from_spec(spec)
@@ -23,23 +21,12 @@ def slider_to_figures(ctx: Context) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp())
-    shutil.copy(REPO / "model.yaml", tmp / "model.yaml")
-    env = {**os.environ, "CHS_DATA": str(ctx.data), "CHS_MODEL": str(tmp / "model.yaml")}
-    port = "8621"
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                               "--server.port", port], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    shutil.copy(REPO / "model.yaml", tmp / "model.yaml")  # a publish in the page never touches the repo's model
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        with sync_playwright() as p:
+        with streamlit_server(ctx.data, model=tmp / "model.yaml") as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shot.CHROMIUM, args=shot.CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1400})
-            page.goto(f"http://127.0.0.1:{port}/tuning")
+            page.goto(f"{url}/tuning")
             shot.wait_until_idle(page, 300_000)
             caption = page.get_by_text(re.compile(r"change tier \("))
             times = []
@@ -53,8 +40,6 @@ def slider_to_figures(ctx: Context) -> list[Row]:
                 times.append(time.perf_counter() - start)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
     return [Row("tuning page in Chromium: slider moved -> new migration figures shown (median of 3)",
                 sorted(times)[1])]
