@@ -7,7 +7,6 @@ never rebuilt or re-validated on a warm run. They are never changed after buildi
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,7 +38,7 @@ class Account:
 
     @classmethod
     def of(cls, ref: SourceRef, model: Model, account_id: str) -> Account:
-        digest = hashlib.sha1(repr(model).encode()).hexdigest()[:16]
+        digest = data.short_digest(repr(model))
         return cls(ref, model, str(account_id), f"{ref}|{digest}|{account_id}")
 
 

@@ -6,6 +6,7 @@ re-runs only the last stage.
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -62,6 +63,12 @@ def checked_source(ref: SourceRef) -> CheckedSource:
         where = redact(ref[0])
         return CheckedSource(where, where, tuple(exc.problems), {}, None, None, None, (), opened=False)
     return check_source(source)
+
+
+def short_digest(text: str) -> str:
+    """A 16-character stand-in for a long value (a model's repr, a list of ids) in a cache key: hashing it once per
+    run is cheaper than letting every cached call hash the value itself."""
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 @st.cache_data(show_spinner="Loading the model…", max_entries=4)

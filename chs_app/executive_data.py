@@ -6,7 +6,6 @@ is a small summary, so a warm rerun copies kilobytes, not the scored history.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -34,10 +33,6 @@ HORIZON_MONTHS = setting("backtest_horizon_months")  # "churned or contracted wi
 ENTRIES = 64  # control combinations kept per section
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-
 @dataclass(frozen=True)
 class View:
     """What the executive page shows: source, model, period kind, end month, last complete month, filtered ids.
@@ -58,8 +53,8 @@ class View:
     @classmethod
     def of(cls, ref, model: Model, kind: str, end_month: date, complete_month: date, ids) -> View:
         ids = None if ids is None else tuple(ids)
-        return cls(ref, model, kind, end_month, complete_month, ids, _digest(repr(model)),
-                   "all" if ids is None else _digest("\n".join(ids)))
+        return cls(ref, model, kind, end_month, complete_month, ids, data.short_digest(repr(model)),
+                   "all" if ids is None else data.short_digest("\n".join(ids)))
 
     @property
     def period(self):
