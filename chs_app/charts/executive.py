@@ -102,10 +102,12 @@ def tier_outcomes_figure(outcomes: pd.DataFrame, colours: dict[str, str], base_r
     `outcomes`: one row per tier with `tier`, `account_loss_share`, `arr_loss_share`, `accounts`, `lift`.
     """
     lift = outcomes["lift"] if "lift" in outcomes else pd.Series([float("nan")] * len(outcomes))
-    texts = [pct(v) + ("" if pd.isna(x) else f"<br>{x:.1f}×") for v, x in zip(outcomes["account_loss_share"], lift)]
+    # The share and lift sit under each bar, in the axis labels: above the bar they collided with the base-rate
+    # line whenever a tier's share was just under the base rate.
+    labels = [f"{t}<br><b>{pct(v)}</b>" + ("" if pd.isna(x) else f"<br>{x:.1f}×")
+              for t, v, x in zip(outcomes["tier"], outcomes["account_loss_share"], lift)]
     fig = go.Figure(go.Bar(
         x=outcomes["tier"], y=outcomes["account_loss_share"], marker_color=[colours.get(t, GREY) for t in outcomes["tier"]],
-        text=texts, textposition="outside", cliponaxis=False,
         customdata=list(zip(outcomes["accounts"], outcomes["arr_loss_share"].fillna(0.0))),
         hovertemplate="%{x}: %{y:.1%} of %{customdata[0]:,} account-months churned or contracted "
                       "(%{customdata[1]:.1%} of their ARR)<extra></extra>"))
@@ -115,5 +117,6 @@ def tier_outcomes_figure(outcomes: pd.DataFrame, colours: dict[str, str], base_r
                       annotation_text=f"base rate {pct(base_rate)}", annotation_position="top left")
         top = max(top, base_rate)
     fig.update_layout(showlegend=False)
-    fig.update_yaxes(tickformat=".0%", range=[0, top * 1.3 + 0.01], title=f"churned or contracted within {horizon_label}")
+    fig.update_xaxes(tickmode="array", tickvals=list(outcomes["tier"]), ticktext=labels)
+    fig.update_yaxes(tickformat=".0%", range=[0, top * 1.15 + 0.01], title=f"churned or contracted within {horizon_label}")
     return layout(fig, height=340)

@@ -109,7 +109,8 @@ def bridge(health: pd.DataFrame, accounts: pd.DataFrame, r: RetentionKpis, key: 
         "start_arr": st.column_config.NumberColumn(f"ARR {r.period.start:%b %Y}", format=MONEY_COLUMN),
         "end_arr": st.column_config.NumberColumn(f"ARR {r.period.end:%b %Y}", format=MONEY_COLUMN),
         "amount": st.column_config.NumberColumn(AMOUNT_LABELS[bar], format=MONEY_COLUMN),
-        "start_score": st.column_config.NumberColumn(f"Score {month_end(r.period.start):%d %b %Y}", format="%.1f"),
+        "start_score": st.column_config.NumberColumn(f"Score {month_end(r.period.start):%d %b %Y}", format="%.1f",
+                                                     help="None: no score on that date (too little data then)."),
         "start_tier": f"Tier {month_end(r.period.start):%d %b %Y}",
         "flagged_before": st.column_config.CheckboxColumn("Flagged before", help=(
             "Below the at-risk cut-off at some month end from the period start until before the end month.")),

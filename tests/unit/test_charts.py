@@ -61,7 +61,7 @@ def test_tier_outcomes_bars_show_the_share_the_lift_and_the_base_rate():
     fig = charts.tier_outcomes_figure(outcomes, {"Thriving": "#0a0", "Critical": "#d22"}, 0.1)
     (bars,) = fig.data
     assert list(bars.y) == [0.03, 0.35]
-    assert list(bars.text) == ["3.0%<br>0.3×", "35.0%<br>3.5×"]
+    assert fig.layout.xaxis.ticktext == ("Thriving<br><b>3.0%</b><br>0.3×", "Critical<br><b>35.0%</b><br>3.5×")
     assert list(bars.marker.color) == ["#0a0", "#d22"]
     assert [s.y0 for s in fig.layout.shapes] == [0.1]  # the base-rate line
 
