@@ -39,6 +39,12 @@ def _demo_of(accounts: int, usage_share: float) -> Path:
 
         print(f"Building {path} ({accounts:,} accounts)…", file=sys.stderr)
         build_demo_database(path, n_accounts=accounts, usage_share=usage_share)
+    else:
+        from chs_core.demo.stamp import rebuild_reason
+
+        if reason := rebuild_reason(path):  # kept: a 100k build takes minutes; delete the file to rebuild
+            print(f"Note: {path} is from an older demo generator ({reason}); delete it to measure a fresh build.",
+                  file=sys.stderr)
     return path
 
 
@@ -58,6 +64,10 @@ def main() -> None:
 
         share = args.usage_share or (USAGE_SHARE_50M if args.accounts >= 100_000 else 1.0)
         args.data = _demo_of(args.accounts, share)
+    else:  # the bundled demo is built on first use, and again when the generator changed (as the app and CLI do)
+        from chs_core.demo.refresh import ensure_demo
+
+        ensure_demo(args.data, say=lambda message: print(message, file=sys.stderr))
     ctx = Context(args.data, args.repeat)
     print(f"Data: {args.data}. Python {platform.python_version()}, {platform.machine()}, median of {args.repeat} runs.\n")
     for name in args.only:
