@@ -1,7 +1,7 @@
 """The mapping file (chs.yaml): which file is which table, column renames, value maps, date formats, time zone.
 
-Read with bounded YAML: at most MAX_BYTES, no anchors or aliases, no duplicate keys, nesting at most MAX_DEPTH
-deep; every unknown key is an error naming the key and the closest valid one. Parsed into a frozen `Mapping`.
+Read with bounded YAML (mapping_yaml: size, no anchors or aliases, no duplicate keys, nesting depth); every unknown
+key is an error naming the key and the closest valid one. Parsed into a frozen `Mapping`.
 
     time_zone: Europe/Berlin      # timestamps with an offset are converted to this zone before their day is taken
     date_format: "%d/%m/%Y"       # default format of every date column (strptime codes)
@@ -31,17 +31,13 @@ from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from chs_core.contract import TABLES_BY_NAME
 from chs_core.errors import DataError, Problem
 from chs_core.sources.csv_layout import CsvOptions
-from chs_core.sources.files import not_a_regular_file
+from chs_core.sources.mapping_yaml import read_mapping_yaml
 from chs_core.sources.subscriptions import SubscriptionRule
 
 MAPPING_FILE = "chs.yaml"
-MAX_BYTES = 256_000
-MAX_DEPTH = 8
 TOP_KEYS = ("version", "time_zone", "date_format", "csv", "tables")
 TABLE_KEYS = ("file", "columns", "csv", "date_format", "time_zone", "end_date", "mrr_to_arr", "through")
 CSV_KEYS = ("delimiter", "decimal_comma", "encoding")
@@ -81,33 +77,6 @@ class Mapping:
     def csv_options(self, table: str) -> CsvOptions:
         spec = self.tables.get(table)
         return spec.csv if spec is not None and spec.csv is not None else self.csv
-
-
-class _BoundedLoader(yaml.SafeLoader):
-    """safe_load without anchors, aliases or duplicate keys, and with a nesting bound."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.YAMLError("aliases (*name) are not allowed in a mapping file; write the value out")
-        event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.YAMLError("anchors (&name) are not allowed in a mapping file; write the value out")
-        self._depth = getattr(self, "_depth", 0) + 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
-                raise yaml.YAMLError(f"key {str(key)[:60]!r} appears twice (line {key_node.start_mark.line + 1})")
-            seen.add(key)
-        return super().construct_mapping(node, deep)
 
 
 def _fail(where: str, message: str, fix: str) -> DataError:
@@ -275,24 +244,4 @@ def parse_mapping(data: object, origin: str = "mapping") -> Mapping:
 
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file; DataError names the file, the key and the fix."""
-    path = Path(path)
-    why = not_a_regular_file(path)  # a pipe would block the read
-    if why:
-        raise _fail(str(path), f"the mapping file {why}", "pass --mapping with a chs.yaml file")
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise _fail(str(path), f"the mapping file is larger than {MAX_BYTES // 1000} KB",
-                        "a mapping names files, columns and codes: keep it short")
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _fail(str(path), f"cannot read the mapping file ({exc.strerror})", "pass --mapping with a chs.yaml") from exc
-    except UnicodeDecodeError:
-        raise _fail(str(path), "the mapping file is not UTF-8 text", "save it as UTF-8") from None
-    try:
-        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass with bounds
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark else ""
-        raise _fail(str(path), f"not valid YAML{line}: {str(getattr(exc, 'problem', None) or exc)[:200]}",
-                    "fix the YAML (indentation, quotes)") from None
-    return parse_mapping(data, origin=str(path))
+    return parse_mapping(read_mapping_yaml(Path(path)), origin=str(path))
