@@ -82,7 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
             "usage events) near 4 GB for the whole process; raise it when a step stops with an out-of-memory error."),
     Setting("metrics_batch_dates", 4,
             "Metrics for a long history are computed this many as-of dates per query: fewer keep less in memory "
-            "(each date holds the active users of its 28-day window), more share the fixed cost of a query."),
+            "(each date holds the active users of its 28-day window), more share the fixed cost of a query. A run for a "
+            "few accounts (the account page) takes proportionally more dates per query (the same account-dates)."),
     Setting("results_store_entries", 400,
             "How many entries of metrics and of scores the results store keeps (an entry: one as-of date's results "
             "for one version of the data and of the model, about 17 monthly histories); the least recently used go "

@@ -28,3 +28,22 @@ def test_batched_rows_equal_one_query_over_every_date(frames, monkeypatch, batch
     pd.testing.assert_frame_equal(batched, whole)
     mine = whole[whole["account_id"].isin(["ACC-00003", "ACC-00007"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(scoped, mine)
+
+
+def test_a_scoped_run_takes_as_many_dates_per_query_as_the_same_account_dates_over_the_book(frames, monkeypatch):
+    """60 accounts, batches of 1 date: the whole book runs one query per date (10); 2 accounts may take 1 x 60 / 2 =
+    30 dates per query, so their 10 dates are one query (what keeps one account's daily history fast)."""
+    import chs_core.metrics.compute as compute
+
+    calls = []
+    real = compute._compute_batch
+    monkeypatch.setattr(compute, "_compute_batch", lambda ds, batch, *rest: calls.append(len(batch)) or real(
+        ds, batch, *rest))
+    monkeypatch.setenv("CHS_METRICS_BATCH_DATES", "1")
+    with FramesSource(frames).open() as ds:
+        book = ds.scalar("SELECT count(DISTINCT account_id) FROM arr_monthly")
+        compute_metrics(ds, DATES)
+        assert calls == [1] * len(DATES)
+        calls.clear()
+        compute_metrics(ds, DATES, account_ids=["ACC-00003", "ACC-00007"])
+    assert book == 60 and calls == [len(DATES)]
