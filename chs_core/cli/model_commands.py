@@ -9,9 +9,10 @@ from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_a
 from chs_core.model import save_model
 from chs_core.outcomes.backtest import run_backtest
 from chs_core.outcomes.summary import summary_text
-from chs_core.pipeline import history_dates, metrics_with_accounts
+from chs_core.pipeline import history_dates, metrics_with_accounts, scored_frame
 from chs_core.scoring.score import score_frame
 from chs_core.settings import setting
+from chs_core.store import default_store
 from chs_core.tuning import NotEnoughHistory, suggest_weights
 
 
@@ -53,9 +54,10 @@ def cmd_backtest(args) -> int:
     ds, checked = open_data(args)
     with ds:
         model = model_arg(args)
-        as_of = as_of_arg(args, checked)
-        metrics = metrics_with_accounts(ds, history_dates(checked.arr, as_of), model.signals)
-    scored = score_frame(metrics, model).frame
+        dates = history_dates(checked.arr, as_of_arg(args, checked))
+        metrics = metrics_with_accounts(ds, dates, model.signals)
+        stored = ds.source_key and default_store() is not None  # a model seen before is not scored again
+        scored = scored_frame(ds, model, dates) if stored else score_frame(metrics, model).frame
     bt = run_backtest(scored, checked.arr, model=model, metrics=metrics, horizon_months=args.horizon_months,
                       end_month=checked.completeness.end_month, samples=args.bootstrap)
     if args.format == "text":

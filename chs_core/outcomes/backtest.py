@@ -25,7 +25,8 @@ from chs_core.model import NO_DATA_TIER, Model
 from chs_core.outcomes import baselines as base
 from chs_core.outcomes.diagnostics import SignalCheck, flag_checks, metric_checks
 from chs_core.outcomes.labels import Labels, label_history
-from chs_core.outcomes.quality import Quality, SliceQuality, TierRate, quality_of, slice_qualities, tier_rates
+from chs_core.outcomes.quality import Quality, SliceQuality, TierRate, quality_of, slice_qualities, sorted_within, tier_rates
+from chs_core.outcomes.ranking import shared_draws
 from chs_core.settings import setting
 from chs_core.sources import Dataset
 
@@ -81,6 +82,8 @@ class Judged:
     score: np.ndarray
     at_risk: np.ndarray
     tier: np.ndarray
+    account: np.ndarray  # int per row: the account's rank among the sorted account ids (fast, same intervals)
+    order: np.ndarray  # np.argsort(score): one sort for every figure of the pooled rows
 
 
 def judge(scored: pd.DataFrame, labels: Labels) -> Judged:
@@ -90,22 +93,23 @@ def judge(scored: pd.DataFrame, labels: Labels) -> Judged:
     at_risk = scored["at_risk"].astype("boolean").fillna(False).to_numpy(dtype=bool)[r]
     tier = scored["tier"].astype(object).to_numpy()[r]
     tier = np.where(pd.isna(tier), NO_DATA_TIER.name, tier).astype(object)
-    return Judged(labels, score, at_risk, tier)
+    account = pd.factorize(labels.account_id, sort=True)[0]
+    return Judged(labels, score, at_risk, tier, account, np.argsort(score))
 
 
 def outcome_report(j: Judged, outcome: str, tier_order: tuple[str, ...], samples: int, seed: int = 0) -> OutcomeReport:
     """Every figure for one outcome ("churn" or "churn_or_contraction") from judged rows."""
     lab = j.labels
     y = lab.churned if outcome == "churn" else lab.lost
-    acc = lab.account_id
-    pooled = quality_of(j.score, j.at_risk, y, acc, samples, seed)
+    acc = j.account
+    pooled = quality_of(j.score, j.at_risk, y, acc, samples, seed, order=j.order)
     window = None
     if lab.has_renewal_date:
         w = lab.in_renewal_window
-        window = quality_of(j.score[w], j.at_risk[w], y[w], acc[w], samples, seed)
+        window = quality_of(j.score[w], j.at_risk[w], y[w], acc[w], samples, seed, order=sorted_within(j.order, w))
     segments = () if lab.segment is None else tuple(
-        slice_qualities(np.where(pd.isna(lab.segment), "(none)", lab.segment), j.score, j.at_risk, y, acc))
-    dates = tuple(slice_qualities(np.datetime_as_string(lab.as_of, unit="D"), j.score, j.at_risk, y, acc))
+        slice_qualities(np.where(pd.isna(lab.segment), "(none)", lab.segment), j.score, j.at_risk, y, acc, j.order))
+    dates = tuple(slice_qualities(np.datetime_as_string(lab.as_of, unit="D"), j.score, j.at_risk, y, acc, j.order))
     return OutcomeReport(outcome, pooled, window, tuple(tier_rates(j.tier, y, lab.arr, lab.lost_arr, tier_order)),
                          segments, dates)
 
@@ -146,25 +150,27 @@ def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Mo
         labels = replace(labels, days_to_renewal=_column(metrics, "days_to_renewal", pos))
     j = judge(scored, labels)
     tier_order = model.tier_names() if model is not None else tuple(dict.fromkeys(j.tier.tolist()))
-    reports = {o: outcome_report(j, o, tier_order, samples, seed) for o in OUTCOMES}
     notes = []
     if len(labels) == 0:
         notes.append(f"No score could be judged: each needs {h} months of ARR after its as-of date.")
     checks: tuple[SignalCheck, ...] = ()
-    if diagnostics and model is not None and len(labels):
-        checks = _diagnostics(model, scored, metrics, labels, pos, samples // 2)
     found: tuple[base.Baseline, ...] = ()
-    if baselines and len(labels):
-        found = _baselines(metrics, labels, pos, j.score, h, samples,
-                           test_dates if test_dates is not None else setting("backtest_test_dates"))
+    with shared_draws():  # every interval over the same accounts resamples them with the same draws, made once
+        reports = {o: outcome_report(j, o, tier_order, samples, seed) for o in OUTCOMES}
+        if diagnostics and model is not None and len(labels):
+            checks = _diagnostics(model, scored, metrics, j, pos, samples // 2)
+        if baselines and len(labels):
+            found = _baselines(metrics, j, pos, h, samples,
+                               test_dates if test_dates is not None else setting("backtest_test_dates"))
     return Backtest(h, tuple(np.datetime_as_string(np.unique(labels.as_of), unit="D")), len(labels),
                     len(np.unique(labels.account_id)), reports["churn"], reports["churn_or_contraction"],
                     checks, found, tuple(notes))
 
 
-def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | None, labels: Labels,
+def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | None, j: Judged,
                  pos: np.ndarray | None, samples: int) -> tuple[SignalCheck, ...]:
-    y, acc, r = labels.churned, labels.account_id, labels.rows
+    labels = j.labels
+    y, acc, r = labels.churned, j.account, labels.rows
     values, points = {}, set()
     for m in model.metric_names():
         if metrics is not None and m in metrics.columns:
@@ -182,9 +188,10 @@ def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | Non
     return (*metric_checks(model, values, y, acc, samples, points), *flag_checks(model, fired, known, y, acc, samples))
 
 
-def _baselines(metrics: pd.DataFrame | None, labels: Labels, pos: np.ndarray | None, score: np.ndarray, h: int,
-               samples: int, test_dates: int) -> tuple[base.Baseline, ...]:
-    y, acc = labels.churned, labels.account_id
+def _baselines(metrics: pd.DataFrame | None, j: Judged, pos: np.ndarray | None, h: int, samples: int,
+               test_dates: int) -> tuple[base.Baseline, ...]:
+    labels, score = j.labels, j.score
+    y, acc = labels.churned, j.account
     out = []
     if labels.has_renewal_date:
         out.append(base.renewal_timing(labels.days_to_renewal, y, acc, score, samples))

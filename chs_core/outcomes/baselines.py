@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chs_core.outcomes.ranking import auc, auc_interval, lift_top_decile
+from chs_core.outcomes.ranking import auc, auc_and_lift, auc_interval
 from chs_core.outcomes.time_split import time_split
 
 
@@ -37,13 +37,13 @@ def _measured(name: str, description: str, s: np.ndarray, y: np.ndarray, account
               configured: np.ndarray, samples: int, **extra) -> Baseline:
     ok = ~np.isnan(s)
     both = ok & ~np.isnan(configured)
-    a = auc(s[ok], y[ok])
+    order = np.argsort(s[ok])  # one sort for the AUC, its interval and the lift
+    a, lift = auc_and_lift(s[ok], y[ok], order=order) if ok.any() else (None, None)
+    mine = auc_and_lift(configured[both], y[both]) if both.any() else (None, None)
     return Baseline(
         name, description, int(ok.sum()), int(y[ok].sum()), a,
-        auc_interval(s[ok], y[ok], account[ok], samples) if a is not None and samples > 0 else None,
-        lift_top_decile(s[ok], y[ok]) if ok.any() else None,
-        auc(configured[both], y[both]), lift_top_decile(configured[both], y[both]) if both.any() else None,
-        **extra)
+        auc_interval(s[ok], y[ok], account[ok], samples, order=order) if a is not None and samples > 0 else None,
+        lift, mine[0], mine[1], **extra)
 
 
 def renewal_timing(days_to_renewal: np.ndarray, y: np.ndarray, account: np.ndarray, configured: np.ndarray,

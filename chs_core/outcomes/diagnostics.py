@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chs_core.model import Model
-from chs_core.outcomes.ranking import auc, auc_interval
+from chs_core.outcomes.ranking import auc_and_lift, auc_interval
 from chs_core.scoring.normalise import normalise
 
 # Fewer judged churners than this and a verdict would be noise.
@@ -47,6 +47,13 @@ def _verdict(a: float | None, ci, positives: int, rows: int) -> str:
     return "ok"
 
 
+def _auc_and_interval(s: np.ndarray, y: np.ndarray, account: np.ndarray, samples: int):
+    """The oriented AUC and its clustered interval (None, None without both outcomes), from one sort."""
+    order = np.argsort(s)
+    a = auc_and_lift(s, y, order=order)[0]
+    return a, auc_interval(s, y, account, samples, order=order) if a is not None else None
+
+
 def metric_checks(model: Model, values: dict[str, np.ndarray], y: np.ndarray, account: np.ndarray,
                   samples: int = 100, points: set[str] = frozenset()) -> list[SignalCheck]:
     """One SignalCheck per model metric: values[name] is its raw value per judged row (NaN = missing), or
@@ -65,8 +72,7 @@ def metric_checks(model: Model, values: dict[str, np.ndarray], y: np.ndarray, ac
                 oriented = normalise(raw, m.norm)
             has = ~np.isnan(oriented)
             yy, s = y[has], oriented[has]
-            a = auc(s, yy)
-            ci = auc_interval(s, yy, account[has], samples) if a is not None else None
+            a, ci = _auc_and_interval(s, yy, account[has], samples)
             out.append(SignalCheck(m.name, "metric", c.name, float(has.mean()) if n else 0.0, int(has.sum()),
                                    int(yy.sum()), a, ci, None, None, _verdict(a, ci, int(yy.sum()), int(has.sum()))))
     return out
@@ -85,8 +91,7 @@ def flag_checks(model: Model, fired: dict[str, np.ndarray], known: dict[str, np.
         hit = np.asarray(hit, dtype=bool)
         has = np.asarray(known.get(f.name, np.ones(n, dtype=bool)), dtype=bool)
         s, yy = (~hit[has]).astype(float), y[has]
-        a = auc(s, yy)
-        ci = auc_interval(s, yy, account[has], samples) if a is not None else None
+        a, ci = _auc_and_interval(s, yy, account[has], samples)
         fired_n = int(hit.sum())
         followed = int((hit & y).sum())
         verdict = _verdict(a, ci, int(yy.sum()), int(has.sum()))

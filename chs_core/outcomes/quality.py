@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from chs_core.outcomes.ranking import auc_and_lift, auc_interval
 
@@ -62,7 +63,8 @@ def quality_of(score: np.ndarray, at_risk: np.ndarray, y: np.ndarray, account: n
     return Quality(
         rows=n, scored_rows=int(scored.sum()), positives=pos, base_rate=_share(pos, n),
         auc=ranked,
-        auc_ci=auc_interval(score[scored], y[scored], account[scored], samples, seed=seed)
+        auc_ci=auc_interval(score[scored], y[scored], account[scored], samples, seed=seed,
+                            order=sorted_within(order, scored))
         if ranked is not None and samples > 0 else None,
         lift_top_decile=lift,
         at_risk_rows=int(alert.sum()), true_positives=tp, false_positives=fp,
@@ -123,13 +125,16 @@ class SliceQuality:
 
 
 def slice_qualities(keys: np.ndarray, score: np.ndarray, at_risk: np.ndarray, y: np.ndarray,
-                    account: np.ndarray) -> list[SliceQuality]:
-    """SliceQuality per distinct key (sorted), from quality_of without the bootstrap."""
+                    account: np.ndarray, order: np.ndarray | None = None) -> list[SliceQuality]:
+    """SliceQuality per distinct key (sorted), from quality_of without the bootstrap.
+
+    order: np.argsort(score) when the caller has it (each slice's order is then taken from it, no sort)."""
     out = []
-    keys = np.asarray(keys, dtype=object)
-    for k in sorted(set(keys.tolist()), key=str):
-        m = keys == k
-        q = quality_of(score[m], at_risk[m], y[m], account[m], samples=0)
+    codes, names = pd.factorize(np.asarray(keys, dtype=object), use_na_sentinel=False)
+    for i in sorted(range(len(names)), key=lambda i: str(names[i])):
+        k, m = names[i], codes == i
+        q = quality_of(score[m], at_risk[m], y[m], account[m], samples=0,
+                       order=None if order is None else sorted_within(order, m))
         out.append(SliceQuality(str(k), q.rows, q.positives, q.base_rate, q.auc, q.lift_top_decile, q.recall,
                                 q.precision, q.false_positive_rate))
     return out
