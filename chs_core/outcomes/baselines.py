@@ -2,7 +2,7 @@
 
 - Renewal timing: the days to renewal as the only score (a renewal near = risk). Churn concentrates at
   renewals, so a score that barely beats this says little about health.
-- Learned: a logistic regression (scikit-learn; imputation with missing-value indicators, standardised
+- Learned: a logistic regression (scikit-learn; median imputation with missing-value indicators, standardised
   inputs) on every point-in-time metric and flag signal, fitted on earlier as-of dates and tested on the
   last ones with a gap of the horizon (time_split). The configured score is measured on the same test rows.
 """
@@ -69,21 +69,35 @@ def learned(features: dict[str, np.ndarray], as_of: np.ndarray, y: np.ndarray, a
                             "Not enough history for a time split: it needs training dates a horizon before the "
                             "test dates, with churn among them."), **dates)
     x = np.column_stack([np.asarray(features[k], dtype=float) for k in names])
+    fill = _Imputation(x[train])
     model = _logistic()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on tiny books; the AUC below is what counts
-        model.fit(x[train], y[train])
+        model.fit(fill(x[train]), y[train])
     health = np.full(len(y), np.nan)
-    health[test] = model.predict_proba(x[test])[:, 0]  # probability of no outcome: higher = healthier
+    health[test] = model.predict_proba(fill(x[test]))[:, 0]  # probability of no outcome: higher = healthier
     m = test
     return _measured("learned", desc, health[m], y[m], account[m], np.asarray(configured)[m], samples, **dates)
 
 
+class _Imputation:
+    """What SimpleImputer(strategy="median", add_indicator=True) does, with np.nanmedian: each missing value
+    becomes its column's median on the training rows, and a 0/1 column per input that had missing values there
+    follows. Same numbers; the imputer's masked-array median sorts a masked copy of the whole training matrix
+    (over a minute at 1.5M rows)."""
+
+    def __init__(self, x: np.ndarray):
+        self.median = np.nanmedian(x, axis=0)
+        self.indicated = np.isnan(x).any(axis=0)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        gaps = np.isnan(x)
+        return np.hstack([np.where(gaps, self.median, x), gaps[:, self.indicated].astype(float)])
+
+
 def _logistic():
-    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    return make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler(),
-                         LogisticRegression(C=1.0, max_iter=1000))
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))

@@ -65,3 +65,20 @@ def test_shared_draws_change_no_interval():
         assert auc_interval(score[part], y[part], acc[part], samples=60, seed=1) == other
         assert auc_difference_interval(score, -score, y, acc, samples=60, seed=1) == diff
         assert auc_interval(score, y, acc, samples=60, seed=1) == alone
+
+
+def test_learned_baseline_imputes_as_scikit_learn_does():
+    from sklearn.impute import SimpleImputer
+
+    from chs_core.outcomes.baselines import _Imputation
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(400, 5)).round(1)  # ties and an even count of known values: medians between two
+    x[rng.random((400, 5)) < 0.3] = np.nan
+    x[:, 2] = np.where(np.isnan(x[:, 2]), 1.0, x[:, 2])  # a column with nothing missing: no indicator
+    later = rng.normal(size=(50, 5))
+    later[rng.random((50, 5)) < 0.5] = np.nan
+    reference = SimpleImputer(strategy="median", add_indicator=True).fit(x)
+    mine = _Imputation(x)
+    assert np.array_equal(mine(x), reference.transform(x))
+    assert np.array_equal(mine(later), reference.transform(later))
