@@ -1,4 +1,4 @@
-"""Closing the loop (leaders, CS ops): do CSMs act on the flags in time, and are the accounts they touch saved?"""
+"""Closing the loop (leaders, CS ops): do CSMs act on flagged accounts in time, and are the accounts they touch saved?"""
 import streamlit as st
 
 from chs_app import controls, data, guards, sidebar
@@ -6,17 +6,17 @@ from chs_app.sections import loop as sections
 from chs_core.kpis.periods import month_end
 
 st.title("Closing the loop")
-st.caption("From a flag to a CSM touch to what happened: how fast the team responds to accounts that went at risk "
-           "or dropped sharply, and how those accounts fared.")
+st.caption("From a flagged account to a CSM touch to what happened: how fast the team responds to accounts that went "
+           "at risk or dropped sharply, and how those accounts fared.")
 source = guards.source_or_stop()
 model = guards.model_or_stop()
 ids = guards.filtered_ids_or_stop(source, "the loop")
 check = source.completeness
 end_month = controls.as_of_month(list(source.months), check.end_month)
 as_of = month_end(end_month)
-st.caption(f"Flags and CSM activities up to **{as_of:%d %b %Y}** · {sidebar.filter_summary()}.")
+st.caption(f"Flagged accounts and CSM activities up to **{as_of:%d %b %Y}** · {sidebar.filter_summary()}.")
 if "csm_activities" not in source.tables:
-    st.warning("This data has no csm_activities table, so no flag can show a touch. Supply csm_activities "
+    st.warning("This data has no csm_activities table, so no flagged account can show a touch. Supply csm_activities "
                "(account_id, activity_date, activity_type, outcome) to measure the response.",
                icon=":material/event_busy:")
 
