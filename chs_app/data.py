@@ -23,7 +23,7 @@ from chs_core.model import Model, load_model
 from chs_core.outcomes import loop
 from chs_core.outcomes.loop_report import LoopReport, alert_window_dates
 from chs_core.outcomes.loop_report import loop_report as build_loop_report
-from chs_core.pipeline import CheckedSource, check_source, history_dates, metrics_with_accounts, scored_frame
+from chs_core.pipeline import CheckedSource, check_source, flagged_accounts, history_dates, metrics_with_accounts, scored_frame
 from chs_core.readiness.freshness import TableFreshness, table_freshness
 from chs_core.settings import setting
 from chs_core.sources import Source, source_for
@@ -111,10 +111,46 @@ def scores_at(ref: SourceRef, model: Model, dates: tuple[date, ...]) -> pd.DataF
         return _for_pages(scored_frame(ds, model, list(dates)))
 
 
-def _for_pages(frame: pd.DataFrame) -> pd.DataFrame:
-    """Scores as pages use them: tier as plain text (easy to filter), as_of as a date."""
-    frame["tier"] = frame["tier"].astype(str)
-    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+@st.cache_data(show_spinner="Reading scores…", max_entries=4 * setting("cache_entries_scores"))
+def _score_slice(key: str, _ref: SourceRef, _model: Model, dates: tuple[date, ...],
+                 columns: tuple[str, ...] | None) -> pd.DataFrame:
+    wanted = None if columns is None else list(columns)
+    with source_of(_ref).open() as ds:
+        if dates:
+            frame = scored_frame(ds, _model, list(dates), columns=wanted)
+        else:  # no date asked for: the frame with no rows but its columns, so pages filter and count it as usual
+            first = history_dates(checked_source(_ref).arr, checked_source(_ref).default_as_of)[:1]
+            frame = scored_frame(ds, _model, first, columns=wanted).iloc[:0].copy()
+    return _for_pages(frame, dates_as_objects=columns is None)
+
+
+def score_slice(ref: SourceRef, model: Model, model_key: str, dates: tuple[date, ...],
+                columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Scores at a few dates of the history, read from the results store: what a page shows at an as-of date,
+    without loading every account-month. model_key: short_digest(repr(model)).
+
+    columns: only these, with as_of kept a timestamp (a million date objects cost seconds to make and to copy
+    in and out of the cache); None: every column, as_of a date, as scored_history gives them."""
+    return _score_slice(f"{ref}|{model_key}", ref, model, tuple(sorted(dates)), columns)
+
+
+@st.cache_data(show_spinner="Reading scores…", max_entries=4 * setting("cache_entries_scores"))
+def _flagged(key: str, _ref: SourceRef, _model: Model, dates: tuple[date, ...]) -> list[str]:
+    with source_of(_ref).open() as ds:
+        return flagged_accounts(ds, _model, list(dates))
+
+
+def flagged_at_risk(ref: SourceRef, model: Model, model_key: str, dates: tuple[date, ...]) -> list[str]:
+    """Accounts flagged at risk at any of the dates (counted in the results store, not read into pandas)."""
+    return _flagged(f"{ref}|{model_key}", ref, model, tuple(sorted(dates)))
+
+
+def _for_pages(frame: pd.DataFrame, dates_as_objects: bool = True) -> pd.DataFrame:
+    """Scores as pages use them: tier as plain text (easy to filter), as_of as a date (or a timestamp)."""
+    if "tier" in frame:
+        frame["tier"] = frame["tier"].astype(str)
+    if "as_of" in frame:
+        frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date if dates_as_objects else pd.to_datetime(frame["as_of"])
     return frame
 
 

@@ -19,13 +19,14 @@ from chs_app.format import count, pct
 from chs_core.kpis.benchmarks import quality_targets
 from chs_core.kpis.bridge_health import last_paid_month_end, movement_health
 from chs_core.kpis.executive import ExecutiveSummary, executive_summary, health_history, scores_on
-from chs_core.kpis.periods import month_end, resolve_period
+from chs_core.kpis.periods import month_end, previous_period, resolve_period
 from chs_core.kpis.retention import arr_movements
 from chs_core.kpis.retention import retention_trend as _retention_trend
 from chs_core.model import Model
 from chs_core.outcomes.alerts import alert_dates, score_drops
 from chs_core.outcomes.drop_reasons import drop_reasons
 from chs_core.outcomes.lift import OutcomeSummary, tier_lift
+from chs_core.pipeline import history_dates
 from chs_core.selection import only_accounts
 from chs_core.settings import setting
 
@@ -78,8 +79,22 @@ def source_ref() -> data.SourceRef:
     return data.current_source()
 
 
-def _history(view: View) -> pd.DataFrame:
-    return data.scored_history(view.ref, view.model, month_end(max(view.end_month, view.complete_month)))
+# The columns the bridge, the trends and the tier outcomes read from the history: a tenth of a score row.
+HISTORY_COLUMNS = ("account_id", "as_of", "segment", "arr", "health_score", "tier", "at_risk")
+
+
+def _history_dates(view: View) -> list[date]:
+    """The month ends the page's score history holds (warm-up months left out), to the later of the as-of month and
+    the last complete month."""
+    return history_dates(_arr(view.ref), month_end(max(view.end_month, view.complete_month)))
+
+
+def _history(view: View, dates=None, columns: tuple[str, ...] | None = HISTORY_COLUMNS) -> pd.DataFrame:
+    """The scored history at `dates` (None: every date to the as-of date) that are in the history, read from the
+    results store; a date outside the history (a warm-up month) has no rows, as in the whole history."""
+    known = _history_dates(view)
+    wanted = [d for d in known if d <= view.as_of] if dates is None else sorted(set(dates) & set(known))
+    return data.score_slice(view.ref, view.model, view.model_key, tuple(wanted), columns)
 
 
 def _arr(ref: data.SourceRef) -> pd.DataFrame:
@@ -88,7 +103,8 @@ def _arr(ref: data.SourceRef) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
 def _summary(key: str, _view: View) -> ExecutiveSummary:
-    return executive_summary(_arr(_view.ref), _history(_view), _view.period, _view.model.tier_names(), _view.ids)
+    dates = (_view.as_of, month_end(previous_period(_view.period).end))  # the two dates the summary reads
+    return executive_summary(_arr(_view.ref), _history(_view, dates), _view.period, _view.model.tier_names(), _view.ids)
 
 
 def summary(view: View) -> ExecutiveSummary:
@@ -97,7 +113,7 @@ def summary(view: View) -> ExecutiveSummary:
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
 def _scores_on(key: str, _view: View) -> pd.DataFrame:
-    return only_accounts(scores_on(_history(_view), _view.as_of), _view.ids).reset_index(drop=True)
+    return only_accounts(scores_on(_history(_view, (_view.as_of,), None), _view.as_of), _view.ids).reset_index(drop=True)
 
 
 def scores_now(view: View) -> pd.DataFrame:
@@ -109,8 +125,11 @@ def scores_now(view: View) -> pd.DataFrame:
 def _bridge_health(key: str, _view: View) -> pd.DataFrame:
     period = _view.period
     movements = arr_movements(_arr(_view.ref), period.start, period.end, _view.ids)
-    history = _history(_view)
-    out = movement_health(movements, history[["account_id", "as_of", "health_score", "tier", "at_risk"]], period)
+    start, end = month_end(period.start), month_end(period.end)  # flagged before: a month end start <= as_of < end
+    at_start = _history(_view, [start], ("account_id", "as_of", "health_score", "tier", "at_risk"))
+    window = tuple(d for d in _history_dates(_view) if start <= d < end)
+    flagged = data.flagged_at_risk(_view.ref, _view.model, _view.model_key, window)
+    out = movement_health(movements, at_start, period, flagged)
     # The date each account's page opens at: a churned account's last paid month end, else the period end.
     last_paid = last_paid_month_end(_arr(_view.ref), out.loc[out["movement"] == "churn", "account_id"], period)
     end = month_end(period.end)
@@ -139,7 +158,6 @@ def drop_alerts(view: View) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
 def _tier_outcomes(key: str, _view: View) -> tuple[pd.DataFrame, OutcomeSummary]:
     history = only_accounts(_history(_view), _view.ids)
-    history = history[pd.to_datetime(history["as_of"]).dt.date <= _view.as_of]
     return tier_lift(history, _arr(_view.ref), _view.model, HORIZON_MONTHS, min(_view.end_month, _view.complete_month))
 
 
@@ -161,8 +179,8 @@ def retention_trend(view: View) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
 def _health_trend(key: str, _view: View) -> pd.DataFrame:
-    history = _history(_view)
-    return health_history(history[pd.to_datetime(history["as_of"]).dt.date <= _view.as_of], _view.ids)
+    trend = health_history(_history(_view), _view.ids)
+    return trend.assign(as_of=pd.to_datetime(trend["as_of"]).dt.date)  # 23 rows: dates, as the charts had them
 
 
 def health_trend(view: View) -> pd.DataFrame:

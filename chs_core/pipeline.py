@@ -141,13 +141,29 @@ def score_dates(ds: Dataset, model: Model, as_of_dates: list[date]) -> Scores:
     return score_frame(metrics_with_accounts(ds, as_of_dates, model.signals), model)
 
 
-def scored_frame(ds: Dataset, model: Model, as_of_dates: list[date], account_ids: list[str] | None = None) -> pd.DataFrame:
-    """score_dates(...).frame, read from the results store when the source has one (a model seen before: no scoring)."""
+def scored_frame(ds: Dataset, model: Model, as_of_dates: list[date], account_ids: list[str] | None = None,
+                 columns: list[str] | None = None) -> pd.DataFrame:
+    """score_dates(...).frame, read from the results store when the source has one (a model seen before: no scoring).
+
+    columns: only these columns of the frame (a page's slice), in the frame's order."""
     store = default_store() if ds.source_key else None
-    if store is None:
-        frame = score_dates(ds, model, as_of_dates).frame
-        if account_ids is None:
-            return frame
-        return frame[frame["account_id"].isin({str(a) for a in account_ids})].reset_index(drop=True)
-    return store.scores(ds, ds.source_key, as_of_dates, model,
-                        lambda dates: metrics_with_accounts(ds, dates, model.signals), account_ids)
+    if store is not None:
+        return store.scores(ds, ds.source_key, as_of_dates, model,
+                            lambda dates: metrics_with_accounts(ds, dates, model.signals), account_ids, columns)
+    frame = score_dates(ds, model, as_of_dates).frame
+    if account_ids is not None:
+        frame = frame[frame["account_id"].isin({str(a) for a in account_ids})].reset_index(drop=True)
+    return frame if columns is None else frame[[c for c in frame.columns if c in set(columns)]]
+
+
+def flagged_accounts(ds: Dataset, model: Model, as_of_dates: list[date], flag: str = "at_risk") -> list[str]:
+    """Sorted ids of the accounts whose `flag` column (at_risk) is true in their score at any of the dates; counted
+    in the results store when the source has one, so a year of month ends is never read whole."""
+    store = default_store() if ds.source_key else None
+    if store is not None:
+        return store.flagged_accounts(ds, ds.source_key, as_of_dates, model,
+                                      lambda dates: metrics_with_accounts(ds, dates, model.signals), flag)
+    if not as_of_dates:
+        return []
+    frame = score_dates(ds, model, as_of_dates).frame
+    return sorted(set(frame.loc[frame[flag].astype("boolean").fillna(False).astype(bool), "account_id"].astype(str)))

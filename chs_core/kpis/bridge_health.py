@@ -7,6 +7,7 @@ scored, or too little data) has no start score and tier "No data", and was not f
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
@@ -15,20 +16,25 @@ from chs_core.kpis.periods import Period, month_end
 from chs_core.model import NO_DATA_TIER
 
 
-def movement_health(movements: pd.DataFrame, scored_history: pd.DataFrame, period: Period) -> pd.DataFrame:
+def movement_health(movements: pd.DataFrame, scored_history: pd.DataFrame, period: Period,
+                    flagged: Iterable[str] | None = None) -> pd.DataFrame:
     """movements (arr_movements) plus start_score, start_tier, flagged_before.
 
-    scored_history: account_id, as_of (date), health_score, tier, at_risk, at month ends.
+    scored_history: account_id, as_of (date or timestamp), health_score, tier, at_risk, at month ends.
+    flagged: the accounts flagged at risk at a month end from the period start to before its end, when the caller
+    counted them already (the results store does, in DuckDB); then scored_history needs only the start date.
     """
-    days = pd.to_datetime(scored_history["as_of"]).dt.date
-    start, end = month_end(period.start), month_end(period.end)
+    days = pd.to_datetime(scored_history["as_of"])  # compared as timestamps: no date object per row
+    start, end = pd.Timestamp(month_end(period.start)), pd.Timestamp(month_end(period.end))
     at_start = scored_history.loc[days == start, ["account_id", "health_score", "tier"]]
     at_start = at_start.rename(columns={"health_score": "start_score", "tier": "start_tier"})
-    window = scored_history[(days >= start) & (days < end)]
-    flagged = set(window.loc[window["at_risk"].astype("boolean").fillna(False).astype(bool), "account_id"].astype(str))
+    if flagged is None:
+        window = scored_history[(days >= start) & (days < end)]
+        flagged = window.loc[window["at_risk"].astype("boolean").fillna(False).astype(bool), "account_id"].astype(str)
+    flagged = pd.unique(pd.Series(list(flagged), dtype=object).astype(str))
     out = movements.merge(at_start, on="account_id", how="left")
     out["start_tier"] = out["start_tier"].astype(object).where(out["start_score"].notna(), NO_DATA_TIER.name)
-    out["flagged_before"] = out["account_id"].astype(str).isin(flagged)
+    out["flagged_before"] = pd.Index(flagged).get_indexer(out["account_id"].astype(str)) >= 0
     return out
 
 
@@ -46,7 +52,8 @@ def last_paid_month_end(arr: pd.DataFrame, account_ids, period: Period) -> dict[
     arr: a clean arr_frame (account_id, month as Timestamp, arr). Accounts with no such month are left out.
     """
     months = arr["month"]
-    inside = arr[(months >= pd.Timestamp(period.start)) & (months <= pd.Timestamp(period.end)) & (arr["arr"] > 0)
-                 & arr["account_id"].isin(set(account_ids))]
+    inside = arr[(months >= pd.Timestamp(period.start)) & (months <= pd.Timestamp(period.end)) & (arr["arr"] > 0)]
+    inside = inside[pd.Index(pd.unique(pd.Series(list(account_ids), dtype=object).astype(str))).get_indexer(
+        inside["account_id"]) >= 0]
     last = inside.groupby("account_id")["month"].max()
     return {str(a): month_end(m.date()) for a, m in last.items()}

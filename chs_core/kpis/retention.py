@@ -85,7 +85,8 @@ def arr_movements(arr_monthly: pd.DataFrame | Dataset, start: date, end: date,
     out["movement"] = _classify(out["start_arr"], out["end_arr"])
     out["change"] = out["end_arr"] - out["start_arr"]
     paid_before = frame.loc[(frame["month"] < pd.Timestamp(month_start(start))) & (frame["arr"] > 0), "account_id"]
-    out["reactivated"] = (out["movement"] == "new") & out.index.isin(set(paid_before))
+    paid = pd.Index(paid_before.unique()).get_indexer(out.index) >= 0  # hashed lookup: no Python set of 2M strings
+    out["reactivated"] = (out["movement"] == "new") & paid
     return out.rename_axis("account_id").reset_index().sort_values("account_id", ignore_index=True)
 
 

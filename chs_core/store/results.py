@@ -84,11 +84,12 @@ class ResultsStore:
     # --- scores --------------------------------------------------------------------
     def scores(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date], model: Model,
                metrics_for: Callable[[list[date]], pd.DataFrame],
-               account_ids: Iterable[str] | None = None) -> pd.DataFrame:
+               account_ids: Iterable[str] | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """score_frame(metrics_for(dates), model).frame, computing only the dates not stored yet.
 
         metrics_for(dates): metric rows joined to the account attributes scoring reads (segment);
-        pipeline.metrics_with_accounts, which reads stored metrics in turn.
+        pipeline.metrics_with_accounts, which reads stored metrics in turn. columns: read only these (in the
+        stored order; a page's slice of 6 columns instead of ~50 reads and holds a tenth of the memory).
         """
         dates = sorted({pd.Timestamp(d).date() for d in as_of_dates})
         try:
@@ -96,13 +97,37 @@ class ResultsStore:
             mkey = model_key(model)
             wanted = [(keys.key_at(d), d) for d in dates]
             self._fill("scores", "model_key", mkey, wanted, lambda missing: score_frame(metrics_for(missing), model).frame)
-            return _with_times(self._read("scores", "model_key", mkey, wanted, account_ids))
+            return _with_times(self._read("scores", "model_key", mkey, wanted, account_ids, columns))
         except duckdb.IOException as exc:
             print(f"Results store {self.path} is busy ({exc}); computing without it.", file=sys.stderr)
             frame = score_frame(metrics_for(dates), model).frame
             if account_ids is not None:
                 frame = frame[frame["account_id"].isin({str(a) for a in account_ids})].reset_index(drop=True)
-            return frame
+            return frame if columns is None else frame[[c for c in frame.columns if c in set(columns)]]
+
+    def flagged_accounts(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date], model: Model,
+                         metrics_for: Callable[[list[date]], pd.DataFrame], flag: str = "at_risk") -> list[str]:
+        """Accounts whose score row has `flag` true at any of the dates (e.g. flagged at risk in a window), counted
+        in DuckDB: the bridge asks this of 12 months x 100k accounts without reading them into pandas."""
+        dates = sorted({pd.Timestamp(d).date() for d in as_of_dates})
+        if not dates:
+            return []
+        try:
+            keys = self.keys(ds, source_key)
+            mkey = model_key(model)
+            wanted = [(keys.key_at(d), d) for d in dates]
+            self._fill("scores", "model_key", mkey, wanted, lambda missing: score_frame(metrics_for(missing), model).frame)
+            wanted_set = set(wanted)
+            with _LOCK, self._connect() as con:
+                tables = sorted({t for k, d, t in con.execute(sql.SELECT_DONE, ["scores", mkey]).fetchall()
+                                 if (k, d) in wanted_set})
+                params = [[k for k, _ in wanted], [d for _, d in wanted], mkey]
+                found = {a for t in tables for (a,) in con.execute(sql.flagged_ids(t, "model_key", flag), params).fetchall()}
+            return sorted(found)
+        except duckdb.IOException as exc:
+            print(f"Results store {self.path} is busy ({exc}); computing without it.", file=sys.stderr)
+            frame = score_frame(metrics_for(dates), model).frame
+            return sorted(set(frame.loc[frame[flag].astype("boolean").fillna(False).astype(bool), "account_id"].astype(str)))
 
     # --- validation (store.checked) ------------------------------------------------
     def stored_problems(self, key: str) -> list[dict] | None:
@@ -187,7 +212,7 @@ class ResultsStore:
         return dropped
 
     def _read(self, kind: str, key_column: str, key: str, wanted: list[tuple[str, date]],
-              account_ids: Iterable[str] | None) -> pd.DataFrame:
+              account_ids: Iterable[str] | None, only: Sequence[str] | None = None) -> pd.DataFrame:
         """Stored rows of the wanted pairs, in compute order, with the dtypes they were stored with."""
         wanted_set = set(wanted)
         with _LOCK, self._connect() as con:
@@ -199,7 +224,7 @@ class ResultsStore:
             parts = []
             for physical in tables:
                 dtypes = {c: _dtype_from(t, cats, o) for c, t, cats, o in con.execute(sql.SELECT_DTYPES, [physical]).fetchall()}
-                columns = [c for c in dtypes if c not in ("data_key", key_column)]
+                columns = [c for c in dtypes if c not in ("data_key", key_column) and (only is None or c in only)]
                 params: list = [[k for k, _ in wanted], [d for _, d in wanted], key]
                 if account_ids is not None:
                     params.append(sorted({str(a) for a in account_ids}))

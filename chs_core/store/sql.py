@@ -76,6 +76,13 @@ def read_rows(table: str, key_column: str, columns: Sequence[str], scoped: bool)
 
 
 
+def flagged_ids(table: str, key_column: str, flag_column: str) -> str:
+    """Distinct accounts whose boolean `flag_column` is true at any of the (data key, as-of) pairs."""
+    return (f"SELECT DISTINCT t.account_id FROM {q(table)} t JOIN (SELECT unnest(?) AS data_key, unnest(?) AS as_of) w "
+            f"ON t.data_key = w.data_key AND CAST(t.as_of AS DATE) = w.as_of "
+            f"WHERE t.{q(key_column)} = ? AND t.{q(flag_column)} ORDER BY 1")
+
+
 SELECT_DTYPES = "SELECT column_name, dtype, categories, ordered FROM dtypes WHERE physical = ?"
 INSERT_DTYPE = "INSERT INTO dtypes VALUES (?, ?, ?, ?, ?)"
 DELETE_DTYPES = "DELETE FROM dtypes WHERE physical = ?"
