@@ -80,7 +80,7 @@ def source_ref() -> data.SourceRef:
 
 
 # The columns the bridge, the trends and the tier outcomes read from the history: a tenth of a score row.
-HISTORY_COLUMNS = ("account_id", "as_of", "segment", "arr", "health_score", "tier", "at_risk")
+HISTORY_COLUMNS = ("account_id", "as_of", "arr", "segment", "health_score", "tier", "at_risk")
 
 
 def _history_dates(view: View) -> list[date]:
