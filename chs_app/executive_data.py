@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +16,7 @@ import streamlit as st
 
 from chs_app import data
 from chs_app.format import count, pct
+from chs_app.links import with_account_links
 from chs_core.kpis.benchmarks import quality_targets
 from chs_core.kpis.bridge_health import last_paid_month_end, movement_health
 from chs_core.kpis.executive import ExecutiveSummary, executive_summary, health_history, scores_on
@@ -81,6 +82,9 @@ def source_ref() -> data.SourceRef:
 
 # The columns the bridge, the trends and the tier outcomes read from the history: a tenth of a score row.
 HISTORY_COLUMNS = ("account_id", "as_of", "arr", "segment", "health_score", "tier", "at_risk")
+# What the health tab and the breakdowns read at the as-of date (by segment, region, CSM; coverage).
+NOW_COLUMNS = ("account_id", "as_of", "arr", "account_name", "segment", "region", "csm", "health_score", "tier",
+               "at_risk", "coverage")
 
 
 def _history_dates(view: View) -> list[date]:
@@ -113,7 +117,8 @@ def summary(view: View) -> ExecutiveSummary:
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
 def _scores_on(key: str, _view: View) -> pd.DataFrame:
-    return only_accounts(scores_on(_history(_view, (_view.as_of,), None), _view.as_of), _view.ids).reset_index(drop=True)
+    return only_accounts(scores_on(_history(_view, (_view.as_of,), NOW_COLUMNS), _view.as_of),
+                         _view.ids).reset_index(drop=True)
 
 
 def scores_now(view: View) -> pd.DataFrame:
@@ -148,7 +153,10 @@ def _drop_alerts(key: str, _view: View) -> pd.DataFrame:
     scored = data.scores_at(_view.ref, model, tuple(alert_dates(as_of, model.alert)))
     fired = only_accounts(score_drops(scored, as_of, model.alert), _view.ids).reset_index(drop=True)
     before = scored[pd.to_datetime(scored["as_of"]).dt.date == alert_dates(as_of, model.alert)[0]]
-    return fired.assign(reason=drop_reasons(fired, before, model))
+    # Each account's page compares the as-of date with the start of the drop window: the drop and what caused it.
+    # Built here, once per as-of date: thousands of alerts at 100k accounts would cost a rerun half a second.
+    since = as_of - timedelta(days=model.alert.within_days)
+    return with_account_links(fired.assign(reason=drop_reasons(fired, before, model)), as_of, since=since)
 
 
 def drop_alerts(view: View) -> pd.DataFrame:

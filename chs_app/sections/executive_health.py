@@ -1,7 +1,7 @@
 """Health sections of the executive page: the score distribution and drop alerts, and how the tiers held up."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -9,7 +9,7 @@ import streamlit as st
 from chs_app.charts import executive as charts
 from chs_app.executive_data import figure, no_scores_message
 from chs_app.format import MONEY_COLUMN, count, money, pct
-from chs_app.links import account_link_column, with_account_links
+from chs_app.links import account_link_column
 from chs_app.sections.executive import card
 from chs_core.kpis.executive import ExecutiveSummary
 from chs_core.kpis.health import HealthKpis
@@ -97,16 +97,16 @@ def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, 
 
 
 def drop_alerts(fired: pd.DataFrame, model: Model, as_of: date) -> None:
-    """Accounts whose score fell fast, full width: a sudden drop matters as much as the level."""
+    """Accounts whose score fell fast, full width: a sudden drop matters as much as the level.
+
+    fired: executive_data.drop_alerts (with the reason and the account-page link, `open`)."""
     a = model.alert
     st.markdown(f"**Score-drop alerts** · {count(len(fired), 'account')} fell {a.drop_points:g} points or more in the "
                 f"{a.within_days} days to {as_of:%d %b %Y} ({money(fired['arr'].sum() if len(fired) else 0.0)} ARR), "
                 "whatever their tier (model.yaml alert).")
     if not len(fired):
         return
-    # Each account's page compares the as-of date with the start of the drop window: the drop and what caused it.
-    shown = with_account_links(fired, as_of, since=as_of - timedelta(days=a.within_days))
-    st.dataframe(shown[["account_name", "open", "account_id", "reason", "score_before", "health_score", "drop", "tier",
+    st.dataframe(fired[["account_name", "open", "account_id", "reason", "score_before", "health_score", "drop", "tier",
                         "arr", "csm", "segment"]], hide_index=True, key="executive_alerts_table", column_config={
         "account_name": "Account", "open": account_link_column("ID"), "account_id": None,  # the link shows the id
         "segment": "Segment", "csm": "CSM",

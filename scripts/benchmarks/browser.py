@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from pathlib import Path
 
 from scripts.app_server import free_port, streamlit_server
 from scripts.benchmarks.common import Context, Row
@@ -119,6 +120,21 @@ def run(ctx: Context) -> list[Row]:
         page.reload()
         page.wait_for_selector('[data-testid="stMetricValue"]', timeout=300_000)
         page.wait_for_function(IDLE, timeout=300_000, polling=100)
-        rows.append(Row("browser: reload the page (warm caches, new session)", time.perf_counter() - start))
+        rows.append(Row("browser: reload the page (warm caches, new session)", time.perf_counter() - start,
+                        note=_server_peak()))
         browser.close()
     return rows
+
+
+def _server_peak() -> str:
+    """The app server's peak memory so far (VmHWM of the streamlit child process), as a note."""
+    for task in os.listdir(f"/proc/{os.getpid()}/task"):
+        for pid in Path(f"/proc/{os.getpid()}/task/{task}/children").read_text().split():
+            try:
+                cmdline, status = Path(f"/proc/{pid}/cmdline").read_text(), Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            if "streamlit" in cmdline:
+                kib = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+                return f"app server peak memory {kib / 1024 ** 2:.2f} GB"
+    return ""

@@ -46,10 +46,15 @@ def test_score_distribution_puts_each_score_in_its_tier_trace():
     tiers = [("Thriving", 85, "#0a0"), ("Healthy", 70, "#6c6"), ("Neutral", 50, "#fd6"), ("At risk", 30, "#f96"),
              ("Critical", 0, "#d22")]
     fig = charts.score_distribution_figure(scores, tiers, 50)
-    by_tier = {trace.name.split(" (")[0]: sorted(trace.x) for trace in fig.data}
+    by_tier = {trace.name.split(" (")[0]: list(zip(trace.text, trace.y)) for trace in fig.data}
     # Boundaries by hand: 30 and 49.9 are At risk; 50 and 84.9 are Neutral/Healthy; 85 and 100 Thriving; NaN nowhere.
-    assert by_tier == {"Critical": [10.0, 29.9], "At risk": [30.0, 49.9], "Neutral": [50.0], "Healthy": [84.9],
-                       "Thriving": [85.0, 100.0]}
+    # Bins of 5 from 0: 29.9 is in 25–30, 49.9 in 45–50, 84.9 in 80–85, 100 in the last bin 100–105.
+    assert by_tier == {"Critical": [("10–15", 1), ("25–30", 1)], "At risk": [("30–35", 1), ("45–50", 1)],
+                       "Neutral": [("50–55", 1)], "Healthy": [("80–85", 1)], "Thriving": [("85–90", 1), ("100–105", 1)]}
+    assert [list(t.x) for t in fig.data][0] == [12.5, 27.5]  # bars at the bin centres
+    assert [t.name for t in fig.data][0] == "Critical (2)" and list(fig.data[0].customdata) == ["Critical", "Critical"]
+    many = charts.score_distribution_figure(pd.Series([42.0] * 100_000), tiers, 50)
+    assert [list(t.y) for t in many.data if len(t.y)] == [[100_000]]  # counts, not one value per account
     assert [t.marker.color for t in fig.data] == ["#d22", "#f96", "#fd6", "#6c6", "#0a0"]
     cut_offs = [s for s in fig.layout.shapes if s.x0 == 50 and s.x1 == 50]
     assert cut_offs, "the at-risk cut-off line is drawn at 50"
