@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from chs_core.contract import Table
+from chs_core.contract import Column, Table
 from chs_core.sources.codes import CODES, SEPARATORS_PATTERN, known_spellings
 
 
@@ -42,29 +42,30 @@ def typed_select_sql(table: Table, raw: str, supplied: Iterable[str], raw_types:
     dates of a DuckDB or Parquet source) reach the scan and skip the row groups outside the window.
     """
     supplied, raw_types = set(supplied), raw_types or {}
-    parts = []
-    for col in table.columns:
-        if col.name in supplied:
-            expr = quote_identifier(col.name)
-            kind = raw_types.get(col.name)
-            if kind == col.type:
-                pass
-            elif col.type == "DATE":
-                # Accept timestamps and dates alike; month is truncated below.
-                expr = f"CAST({expr} AS DATE)" if kind == "TIMESTAMP" else f"CAST(TRY_CAST({expr} AS TIMESTAMP) AS DATE)"
-            else:
-                expr = f"TRY_CAST({expr} AS {col.type})"
-        else:
-            expr = f"CAST(NULL AS {col.type})"
-        if col.name.endswith("_id"):
-            expr = f"NULLIF(trim({expr}), '')"  # ids match with surrounding spaces ignored (validation reports them)
-        if (table.name, col.name) in CODES:
-            expr = code_sql(table.name, col.name, expr)
-        template = _DEFAULTS.get((table.name, col.name))
-        if template:
-            expr = template.format(expr=expr)
-        parts.append(f"{expr} AS {quote_identifier(col.name)}")
+    parts = [f"{typed_column_sql(table, col, col.name in supplied, raw_types.get(col.name))} AS "
+             f"{quote_identifier(col.name)}" for col in table.columns]
     return f"SELECT {', '.join(parts)} FROM {raw}"
+
+
+def typed_column_sql(table: Table, col: Column, supplied: bool, kind: str | None) -> str:
+    """The typed view's expression for one contract column over the raw column (of DuckDB type `kind`)."""
+    if supplied:
+        expr = quote_identifier(col.name)
+        if kind == col.type:
+            pass
+        elif col.type == "DATE":
+            # Accept timestamps and dates alike; month is truncated below.
+            expr = f"CAST({expr} AS DATE)" if kind == "TIMESTAMP" else f"CAST(TRY_CAST({expr} AS TIMESTAMP) AS DATE)"
+        else:
+            expr = f"TRY_CAST({expr} AS {col.type})"
+    else:
+        expr = f"CAST(NULL AS {col.type})"
+    if col.name.endswith("_id"):
+        expr = f"NULLIF(trim({expr}), '')"  # ids match with surrounding spaces ignored (validation reports them)
+    if (table.name, col.name) in CODES:
+        expr = code_sql(table.name, col.name, expr)
+    template = _DEFAULTS.get((table.name, col.name))
+    return template.format(expr=expr) if template else expr
 
 
 def code_sql(table: str, column: str, expr: str) -> str:

@@ -29,7 +29,7 @@ from chs_core.scoring.score import score_frame
 from chs_core.settings import REPO_ROOT, setting
 from chs_core.sources import Dataset
 from chs_core.store import sql
-from chs_core.store.fingerprint import DataKeys, data_keys, model_key, signals_key
+from chs_core.store.fingerprint import DataKeys, data_keys, digest_cache_key, model_key, signals_key
 
 SCHEMA_VERSION = 1  # in the file name: a new layout starts a new file instead of misreading an old one
 _LOCK = threading.Lock()
@@ -54,16 +54,21 @@ class ResultsStore:
 
     # --- data keys -----------------------------------------------------------------
     def keys(self, ds: Dataset, source_key: str) -> DataKeys:
-        """Data keys of the opened source; its digests are computed once per Source.key."""
+        """Data keys of the opened source; its digests are computed once per Source.key (and way of reading)."""
+        cache_key = digest_cache_key(source_key)
         with _LOCK, self._connect() as con:
-            cached = con.execute(sql.SELECT_DIGESTS, [source_key]).df()
-            if not cached.empty:
-                cached["month"] = pd.to_datetime(cached["month"]).dt.date
-                return data_keys(ds, cached)
-            keys = data_keys(ds)
+            cached = con.execute(sql.SELECT_DIGESTS, [cache_key]).df()
+        if not cached.empty:
+            cached["month"] = pd.to_datetime(cached["month"]).dt.date
+            return data_keys(ds, cached)
+        keys = data_keys(ds)  # the scan runs with the store closed: other processes may use it meanwhile
+        with _LOCK, self._connect() as con:
             con.register("new_digests", keys.digests)
-            con.execute(sql.INSERT_DIGESTS, [source_key])
-            return keys
+            con.execute(sql.BEGIN)
+            con.execute(sql.DELETE_DIGESTS, [cache_key])
+            con.execute(sql.INSERT_DIGESTS, [cache_key])
+            con.execute(sql.COMMIT)
+        return keys
 
     # --- metrics -------------------------------------------------------------------
     def metrics(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date],

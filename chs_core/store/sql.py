@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from chs_core.contract import Table
+from chs_core.sources.sql import describe_sql, raw_name, typed_column_sql
 from chs_core.sources.sql import quote_identifier as q
 
 SCHEMA = (
@@ -26,17 +28,35 @@ DELETE_PROBLEMS = "DELETE FROM validations WHERE key = ?"
 INSERT_PROBLEMS = "INSERT INTO validations VALUES (?, ?)"
 
 
-def month_digest(table: str, date_column: str | None, columns: Sequence[str]) -> str:
-    """Rows and a sum of row hashes per month of `date_column` (one row when the table has no date)."""
-    cols = ", ".join(q(c) for c in columns)
-    month = f"CAST(date_trunc('month', {q(date_column)}) AS DATE)" if date_column else "CAST(NULL AS DATE)"
-    return (f"SELECT {month} AS month, count(*) AS n, sum(CAST(hash({cols}) AS HUGEINT)) AS h "
-            f"FROM {q(table)} GROUP BY ALL")
+def month_digest(table: Table, columns: Sequence[str], date_column: str | None, date_type: str | None) -> str:
+    """Rows and a sum of row hashes per month (one row when the table has no date), over the raw columns.
+
+    The rows are hashed as supplied (raw_<table>, the supplied contract columns): the typed view is a fixed
+    function of them (fingerprint.reading_key), so equal raw rows mean equal typed rows, and hashing raw
+    values skips the typed view's trimming and casting. Rows are grouped by their typed day first (a small
+    integer group), then by month: cheaper than truncating every row's date. h is text: exact, as a
+    HUGEINT would not be in pandas.
+    """
+    cols = ", ".join(q(c) for c in columns) or "NULL"
+    hashed = f"sum(CAST(hash({cols}) AS HUGEINT))"
+    if date_column is None:
+        return (f"SELECT CAST(NULL AS DATE) AS month, count(*) AS n, CAST({hashed} AS VARCHAR) AS h "
+                f"FROM {raw_name(table)} GROUP BY ALL")
+    column = next(c for c in table.columns if c.name == date_column)
+    day = f"CAST({typed_column_sql(table, column, True, date_type)} AS DATE)"
+    return (f"SELECT CAST(date_trunc('month', day) AS DATE) AS month, CAST(sum(n) AS BIGINT) AS n, "
+            f"CAST(sum(h) AS VARCHAR) AS h FROM (SELECT {day} AS day, count(*) AS n, {hashed} AS h "
+            f"FROM {raw_name(table)} GROUP BY ALL) GROUP BY ALL")
+
+
+def raw_types(table: Table) -> str:
+    """column_name, column_type of the raw (as supplied) relation."""
+    return describe_sql(raw_name(table))
 
 
 BEGIN, COMMIT = "BEGIN", "COMMIT"
-SELECT_DIGESTS = "SELECT table_name, month, n, h FROM digests WHERE source_key = ? ORDER BY table_name, month"
-INSERT_DIGESTS = "INSERT INTO digests SELECT ?, table_name, month, n, h FROM new_digests"
+SELECT_DIGESTS = "SELECT table_name, month, n, CAST(h AS VARCHAR) AS h FROM digests WHERE source_key = ? ORDER BY table_name, month"
+INSERT_DIGESTS = "INSERT INTO digests SELECT ?, table_name, month, n, CAST(h AS HUGEINT) FROM new_digests"
 
 
 
