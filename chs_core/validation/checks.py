@@ -1,12 +1,13 @@
 """Check a loaded data source against the contract and list every problem with its fix.
 
 Errors stop scoring (the numbers would be wrong); warnings are shown and scoring
-goes on. Each check is one SQL query (validation.sql) over the raw (as supplied)
-view, so a value that fails its type is reported, never silently turned into NULL.
+goes on. Each check counts rows over the raw (as supplied) view or the typed one
+(validation.sql), so a value that fails its type is reported, never silently turned
+into NULL; the counts of all checks of a table are taken in one pass (validation.tally)
+and the query naming examples runs only for a check that found something.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from chs_core.contract import INPUT_TABLES, Table
@@ -17,9 +18,10 @@ from chs_core.validation import sql
 from chs_core.validation.codes import unknown_codes
 from chs_core.validation.ids import padded_ids, unmatched_accounts
 from chs_core.validation.rules import EVENT_DATE_COLUMNS, PAST_ONLY_COLUMNS, TYPE_HINTS, VALUE_RULES
-from chs_core.validation.soundness import soundness_problems
+from chs_core.validation.soundness import soundness_checks
 from chs_core.validation.subscriptions import derived_table_problems
 from chs_core.validation.suggest import rename_candidate
+from chs_core.validation.tally import ALL_ROWS, Count, Counted, Tally, direct
 
 
 def _file_hint(table: Table) -> str:
@@ -51,17 +53,22 @@ def _missing_columns(ds: Dataset, table: Table) -> list[Problem]:
     return problems
 
 
-def _wrong_types(ds: Dataset, table: Table) -> list[Problem]:
-    problems = []
+def _wrong_types(ds: Dataset, table: Table, tally: Tally) -> list[Counted]:
+    checks = []
     for col in table.columns:
         if col.name not in _supplied(ds, table) or col.type == "VARCHAR":
             continue
         target = "TIMESTAMP" if col.type == "DATE" else col.type
-        n, examples = _count(ds, sql.not_of_type(table.name, col.name, target))
-        if n:
-            problems.append(Problem(table.name, col.name, n, f"values are not {col.type} (e.g. {_examples(examples)})",
-                                    _type_hint(col.type, examples)))
-    return problems
+
+        def report(counts, col=col, target=target) -> list[Problem]:
+            if not counts[0]:
+                return []
+            n, examples = _count(ds, sql.not_of_type(table.name, col.name, target))
+            return [Problem(table.name, col.name, n, f"values are not {col.type} (e.g. {_examples(examples)})",
+                            _type_hint(col.type, examples))]
+        kind = tally.kinds(table.name).get(col.name)
+        checks.append(Counted((Count(table.name, True, sql.wrong_type(col.name, target, kind)),), report))
+    return checks
 
 
 def _type_hint(kind: str, examples: list) -> str:
@@ -71,16 +78,18 @@ def _type_hint(kind: str, examples: list) -> str:
     return TYPE_HINTS[kind]
 
 
-def _nulls_in_required(ds: Dataset, table: Table) -> list[Problem]:
-    problems = []
+def _nulls_in_required(ds: Dataset, table: Table, tally: Tally) -> list[Counted]:
+    checks = []
     for name in table.required_columns:
         if name not in _supplied(ds, table):
             continue
-        n, _ = _count(ds, sql.empty_values(table.name, name))
-        if n:
-            problems.append(Problem(table.name, name, n, "required value is empty",
-                                    f"fill in {name} on every row or drop those rows"))
-    return problems
+
+        def report(counts, name=name) -> list[Problem]:
+            return [Problem(table.name, name, counts[0], "required value is empty",
+                            f"fill in {name} on every row or drop those rows")] if counts[0] else []
+        kind = tally.kinds(table.name).get(name)
+        checks.append(Counted((Count(table.name, True, sql.blank(name, kind)),), report))
+    return checks
 
 
 def _duplicates(ds: Dataset, table: Table) -> list[Problem]:
@@ -94,16 +103,20 @@ def _duplicates(ds: Dataset, table: Table) -> list[Problem]:
                     f"keep one row per {what}" + (" (sum ARR per account and month)" if table.name == "arr_monthly" else ""))]
 
 
-def _future_dates(ds: Dataset, table: Table, today: date) -> list[Problem]:
-    problems = []
+def _future_dates(ds: Dataset, table: Table, today: date) -> list[Counted]:
+    checks = []
     for name in PAST_ONLY_COLUMNS.get(table.name, ()):
         if name not in _supplied(ds, table):
             continue
-        n, examples = _count(ds, sql.dates_after(table.name, name), [today])
-        if n:
-            problems.append(Problem(table.name, name, n, f"dates after today {today} (e.g. {', '.join(examples)})",
-                                    "fix the dates (a wrong year or a day/month swap?) or drop those rows"))
-    return problems
+
+        def report(counts, name=name) -> list[Problem]:
+            if not counts[0]:
+                return []
+            n, examples = _count(ds, sql.dates_after(table.name, name), [today])
+            return [Problem(table.name, name, n, f"dates after today {today} (e.g. {', '.join(examples)})",
+                            "fix the dates (a wrong year or a day/month swap?) or drop those rows")]
+        checks.append(Counted((Count(table.name, False, sql.after(name), (today,)),), report))
+    return checks
 
 
 def _before_customer(ds: Dataset, table: Table) -> list[Problem]:
@@ -121,35 +134,47 @@ def _before_customer(ds: Dataset, table: Table) -> list[Problem]:
                     severity="warning")]
 
 
-def _value_rules(ds: Dataset, table: Table) -> list[Problem]:
+def _value_rules(ds: Dataset, table: Table) -> list[Counted]:
     """Domain rules on values: ranges and allowed codes."""
-    problems = []
+    checks = []
     for rule in VALUE_RULES.get(table.name, ()):
         if rule.column not in _supplied(ds, table):
             continue
-        n, examples = _count(ds, sql.breaking_rule(table.name, rule.column, rule.bad_when))
-        if n:
-            problems.append(Problem(table.name, rule.column, n, f"{rule.message} (e.g. {', '.join(map(str, examples))})",
-                                    rule.fix, rule.severity))
-    return problems
+
+        def report(counts, rule=rule) -> list[Problem]:
+            if not counts[0]:
+                return []
+            n, examples = _count(ds, sql.breaking_rule(table.name, rule.column, rule.bad_when))
+            return [Problem(table.name, rule.column, n, f"{rule.message} (e.g. {', '.join(map(str, examples))})",
+                            rule.fix, rule.severity)]
+        checks.append(Counted((Count(table.name, False, rule.bad_when),), report))
+    return checks
 
 
-def _no_rows(ds: Dataset, table: Table) -> list[Problem]:
+def _no_rows(ds: Dataset, table: Table) -> list[Counted]:
     """A required table with nothing to score: no accounts, or no month with ARR above 0."""
     if not table.required or not set(table.required_columns) <= _supplied(ds, table):
         return []
-    n, _ = _count(ds, sql.rows_of(table.name, "WHERE arr > 0" if table.name == "arr_monthly" else ""))
-    if n:
-        return []
-    if table.name == "arr_monthly":
-        return [Problem(table.name, None, None, "the table has no row with ARR above 0",
-                        "add monthly ARR snapshots: one row per account and month (account_id, month, arr)")]
-    return [Problem(table.name, None, None, "the table has no rows", "add one row per customer account")]
+
+    def report(counts) -> list[Problem]:
+        if counts[0]:
+            return []
+        if table.name == "arr_monthly":
+            return [Problem(table.name, None, None, "the table has no row with ARR above 0",
+                            "add monthly ARR snapshots: one row per account and month (account_id, month, arr)")]
+        return [Problem(table.name, None, None, "the table has no rows", "add one row per customer account")]
+    return [Counted((Count(table.name, False, "arr > 0" if table.name == "arr_monthly" else ALL_ROWS),), report)]
 
 
-TABLE_CHECKS: tuple[Callable[[Dataset, Table], list[Problem]], ...] = (
-    _no_rows, _wrong_types, _nulls_in_required, _duplicates, unmatched_accounts, padded_ids, _value_rules,
-    unknown_codes, _before_customer)
+def table_checks(ds: Dataset, table: Table, tally: Tally, today: date) -> list[Counted]:
+    """Every check of one supplied table, in the order its problems are listed."""
+    return [
+        direct(lambda: _missing_columns(ds, table)),
+        *_no_rows(ds, table), *_wrong_types(ds, table, tally), *_nulls_in_required(ds, table, tally),
+        direct(lambda: _duplicates(ds, table)), direct(lambda: unmatched_accounts(ds, table)),
+        *padded_ids(ds, table, tally), *_value_rules(ds, table), *unknown_codes(ds, table),
+        direct(lambda: _before_customer(ds, table)), *_future_dates(ds, table, today),
+        *soundness_checks(ds, table, tally, today)]
 
 
 def _missing_table(ds: Dataset, table: Table) -> Problem:
@@ -172,6 +197,7 @@ def validate_dataset(ds: Dataset, today: date | None = None) -> list[Problem]:
     """Every problem in the data source, errors first. `today` bounds 'dates in the future'."""
     today = today or date.today()
     problems: list[Problem] = list(ds.read_problems)
+    tally = Tally(ds)
     unreadable = {p.table for p in ds.read_problems}
     for table in INPUT_TABLES:
         if not ds.has(table.name):
@@ -179,11 +205,7 @@ def validate_dataset(ds: Dataset, today: date | None = None) -> list[Problem]:
             if table.required and table.name not in unreadable and not ds.has("subscriptions"):
                 problems.append(_missing_table(ds, table))
             continue
-        problems += _missing_columns(ds, table)
-        for check in TABLE_CHECKS:
-            problems += check(ds, table)
-        problems += _future_dates(ds, table, today)
-        problems += soundness_problems(ds, table, today)
+        problems += tally.run(table_checks(ds, table, tally, today))
     problems += derived_table_problems(ds)
     return sorted(problems, key=lambda p: p.severity != "error")
 

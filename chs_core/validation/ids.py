@@ -8,6 +8,7 @@ from chs_core.errors import Problem
 from chs_core.settings import setting
 from chs_core.sources import Dataset
 from chs_core.validation import sql
+from chs_core.validation.tally import Count, Counted, Tally
 
 ID_COLUMNS = ("account_id", "user_id", "ticket_id", "contact_id", "invoice_id")
 UNMATCHED_FIX = "add those accounts to accounts, or check that both tables use the same ids"
@@ -17,18 +18,23 @@ def _examples(values: list) -> str:
     return ", ".join(map(repr, values or []))
 
 
-def padded_ids(ds: Dataset, table: Table) -> list[Problem]:
+def padded_ids(ds: Dataset, table: Table, tally: Tally) -> list[Counted]:
     """Ids with spaces around them: loading trims them (so they match), reported so the source can be fixed."""
-    problems = []
+    checks = []
     for column in ID_COLUMNS:
         if column not in ds.columns.get(table.name, frozenset()):
             continue
-        n, examples = ds.rows(sql.padded_values(table.name, column))[0]
-        if n:
-            problems.append(Problem(table.name, column, int(n),
-                                    f"ids with spaces around them (e.g. {_examples(examples)}); they were trimmed",
-                                    "trim the ids at the source", severity="warning"))
-    return problems
+
+        def report(counts, column=column) -> list[Problem]:
+            if not counts[0]:
+                return []
+            n, examples = ds.rows(sql.padded_values(table.name, column))[0]
+            return [Problem(table.name, column, int(n),
+                            f"ids with spaces around them (e.g. {_examples(examples)}); they were trimmed",
+                            "trim the ids at the source", severity="warning")] if n else []
+        kind = tally.kinds(table.name).get(column)
+        checks.append(Counted((Count(table.name, True, sql.padded(column, kind)),), report))
+    return checks
 
 
 def unmatched_accounts(ds: Dataset, table: Table) -> list[Problem]:

@@ -4,32 +4,99 @@ Table and column names come from the contract (never from the data) and are quot
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from chs_core.sources.sql import quote_identifier as q
 
 EXAMPLES = 3
 
 
 def raw(table: str) -> str:
+    """The raw (as supplied) view of a table."""
     return q(f"raw_{table}")
 
 
-def not_of_type(table: str, column: str, target: str) -> str:
-    """Supplied values that do not cast to the contract type (empty text is not counted here).
+def typed(table: str) -> str:
+    """The typed (contract-shaped) view of a table."""
+    return q(table)
+
+
+def describe(table: str) -> str:
+    """column_name, column_type, ... of the raw view."""
+    return f"DESCRIBE SELECT * FROM {raw(table)}"
+
+
+# Raw types whose text is never blank nor padded (numbers, dates, true/false): a cheaper, equal condition.
+_NEVER_BLANK = re.compile(r"^(BOOLEAN|U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|REAL|DOUBLE|DECIMAL\(\d+, ?\d+\)|DATE"
+                          r"|TIMESTAMP(_S|_MS|_NS)?|TIMESTAMP WITH TIME ZONE)$")
+
+
+def _scalar(kind: str | None) -> bool:
+    return bool(kind and _NEVER_BLANK.match(kind))
+
+
+def filled(column: str, kind: str | None = None) -> str:
+    """The value is there: not NULL and not blank text (kind: the raw column's DuckDB type, when known)."""
+    c = q(column)
+    if _scalar(kind):
+        return f"{c} IS NOT NULL"
+    if kind == "VARCHAR":
+        return f"NOT ({blank(column, kind)})"
+    return f"{c} IS NOT NULL AND trim(CAST({c} AS VARCHAR)) <> ''"
+
+
+def blank(column: str, kind: str | None = None) -> str:
+    """NULL or only spaces. trim removes Unicode spaces (category Zs): in text of ASCII characters only (strlen,
+    the bytes, equals length, the characters) that is the ASCII space alone, so only other text is trimmed."""
+    c = q(column)
+    if _scalar(kind):
+        return f"{c} IS NULL"
+    if kind == "VARCHAR":
+        return f"({c} IS NULL OR CASE WHEN {c} LIKE ' %' OR strlen({c}) <> length({c}) THEN trim({c}) = '' ELSE {c} = '' END)"
+    return f"{c} IS NULL OR trim(CAST({c} AS VARCHAR)) = ''"
+
+
+def wrong_type(column: str, target: str, kind: str | None = None) -> str:
+    """A supplied value that does not cast to `target` (empty text is not counted here).
 
     A true/false column (Parquet, DuckDB) casts to 1/0 but is no amount or count: it is counted too.
     """
+    if kind == target:
+        return "false"
     c = q(column)
     boolean = f" OR typeof({c}) = 'BOOLEAN'" if target in ("DOUBLE", "BIGINT") else ""
+    return f"{filled(column, kind)} AND (TRY_CAST({c} AS {target}) IS NULL{boolean})"
+
+
+def padded(column: str, kind: str | None = None) -> str:
+    """The value has spaces around it (ASCII text: a leading or trailing space, found without trimming; see blank)."""
+    c = f"CAST({q(column)} AS VARCHAR)"
+    if _scalar(kind):
+        return "false"
+    if kind == "VARCHAR":
+        c = q(column)
+        return f"CASE WHEN strlen({c}) = length({c}) THEN ({c} LIKE ' %' OR {c} LIKE '% ') ELSE {c} <> trim({c}) END"
+    return f"{c} <> trim({c})"
+
+
+def tally(relation: str, conditions: Sequence[str]) -> str:
+    """count(*), then the rows meeting each condition: every count of one table in one pass."""
+    counts = "".join(f", count(*) FILTER (WHERE {c})" for c in conditions)
+    return f"SELECT count(*){counts} FROM {relation}"
+
+
+def not_of_type(table: str, column: str, target: str) -> str:
+    """Rows of the raw table whose value does not cast to the contract type (see wrong_type), with examples."""
+    c = q(column)
     return f"""
         SELECT count(*), list(DISTINCT CAST({c} AS VARCHAR))[1:{EXAMPLES}]
         FROM {raw(table)}
-        WHERE {c} IS NOT NULL AND trim(CAST({c} AS VARCHAR)) <> ''
-          AND (TRY_CAST({c} AS {target}) IS NULL{boolean})"""
+        WHERE {wrong_type(column, target)}"""
 
 
 def empty_values(table: str, column: str) -> str:
-    c = q(column)
-    return f"SELECT count(*), NULL FROM {raw(table)} WHERE {c} IS NULL OR trim(CAST({c} AS VARCHAR)) = ''"
+    return f"SELECT count(*), NULL FROM {raw(table)} WHERE {blank(column)}"
 
 
 def duplicate_keys(table: str, key: tuple[str, ...]) -> str:
@@ -39,12 +106,16 @@ def duplicate_keys(table: str, key: tuple[str, ...]) -> str:
             SELECT concat_ws(' / ', {keys}) AS k FROM {q(table)} GROUP BY {keys} HAVING count(*) > 1)"""
 
 
+def after(column: str) -> str:
+    """Dated after the bound parameter (today)."""
+    return f"CAST({q(column)} AS DATE) > ?"
+
+
 def dates_after(table: str, column: str) -> str:
-    """Dates after the bound parameter (today)."""
     c = q(column)
     return f"""
         SELECT count(*), list(DISTINCT CAST(CAST({c} AS DATE) AS VARCHAR))[1:{EXAMPLES}]
-        FROM {q(table)} WHERE CAST({c} AS DATE) > ?"""
+        FROM {q(table)} WHERE {after(column)}"""
 
 
 def dated_before_customer(table: str, column: str) -> str:
@@ -62,10 +133,6 @@ def breaking_rule(table: str, column: str, condition: str) -> str:
     """Rows where a value rule (a condition written in validation.rules, never taken from data) fails."""
     return (f"SELECT count(*), list(DISTINCT CAST({q(column)} AS VARCHAR))[1:{EXAMPLES}] "
             f"FROM {q(table)} WHERE {condition}")
-
-
-def rows_of(table: str, condition: str = "") -> str:
-    return f"SELECT count(*), NULL FROM {q(table)} {condition}"
 
 
 # Soundness checks (validation.soundness, validation.ids, validation.codes): conditions over the raw
@@ -111,7 +178,7 @@ def even_copies(table: str, columns: tuple[str, ...], sample_of: int = 1) -> str
 def padded_values(table: str, column: str) -> str:
     """Values with spaces around them (loading trims ids)."""
     c = f"CAST({q(column)} AS VARCHAR)"
-    return f"SELECT count(*), list(DISTINCT {_shown(c)})[1:{EXAMPLES}] FROM {raw(table)} WHERE {c} <> trim({c})"
+    return f"SELECT count(*), list(DISTINCT {_shown(c)})[1:{EXAMPLES}] FROM {raw(table)} WHERE {padded(column)}"
 
 
 def unmatched_accounts(table: str) -> str:
@@ -142,11 +209,14 @@ def unknown_codes(table: str, column: str) -> str:
         GROUP BY 1 ORDER BY n DESC, v LIMIT 5"""
 
 
-def code_totals(table: str, column: str) -> str:
-    """(non-empty values, values outside the bound list)."""
+def unknown_code(column: str) -> str:
+    """A value of a code column (typed view) outside the bound list."""
     c = q(column)
-    return f"""SELECT count({c}), count(*) FILTER (WHERE {c} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {c}))
-               FROM {q(table)}"""
+    return f"{c} IS NOT NULL AND NOT list_contains(?::VARCHAR[], {c})"
+
+
+def not_null(column: str) -> str:
+    return f"{q(column)} IS NOT NULL"
 
 
 def castable(table: str, column: str, target: str) -> str:
