@@ -25,7 +25,8 @@ if shown.empty:
     st.info("No account matches these filters. Widen the tier, flag or renewal filter, or show all accounts.",
             icon=":material/filter_alt_off:")
     st.stop()
-picked = sections.table(shown, as_of) or sections.open_picker(shown)
-if picked is not None:
+picked = sections.table(shown, as_of)
+if picked is not None:  # a selected row
     st.switch_page(links.ACCOUNT_PAGE, query_params={"account": picked, "as_of": as_of.isoformat()})
+sections.open_picker(shown, as_of)
 sections.download(shown, as_of)

@@ -150,15 +150,16 @@ def table(shown: pd.DataFrame, as_of: date) -> str | None:
     return str(shown.iloc[rows[0]]["account_id"]) if rows else None
 
 
-def open_picker(shown: pd.DataFrame) -> str | None:
-    """Open an account by name (keyboard and phone friendly, beside the row selection)."""
+def open_picker(shown: pd.DataFrame, as_of: date) -> None:
+    """Open an account by name (keyboard and phone friendly, beside the row selection). "Open account" is a page
+    link, not a button: following it starts the account page's run at once, where a button would first rerun this
+    whole page (its 2,000-row table sent again) only to switch pages at its end."""
     names = dict(zip(shown["account_id"].astype(str), shown["account_name"].astype(str)))
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     pick = left.selectbox("Open an account", list(names), index=None, format_func=lambda a: f"{names[a]} ({a})",
                           placeholder="Type a name…", key="queue_open_pick")
-    if right.button("Open account", key="queue_open_button", disabled=pick is None):
-        return pick
-    return None
+    right.page_link(links.ACCOUNT_PAGE, label="Open account", icon=":material/person_search:", disabled=pick is None,
+                    query_params={"account": pick, "as_of": as_of.isoformat()} if pick else None)
 
 
 def queue_csv(shown: pd.DataFrame) -> bytes:

@@ -6,6 +6,7 @@ page's score_drops, and the account page's score and change with explain / expla
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
@@ -89,12 +90,18 @@ def test_sidebar_csm_filter_scopes_the_queue(open_page, core):
     assert set(_table(at)["csm"]) <= {csm}
 
 
-def test_opening_a_row_shows_that_account(open_page, core):
+def test_opening_a_row_shows_that_account(open_page, core, page_paths):
     at = open_page("at_risk")
     first = _table(at).iloc[0]
     account_id = first["open"].split("account=")[1].split("&")[0]
     at.selectbox(key="queue_open_pick").set_value(account_id).run()
-    at.button(key="queue_open_button").click().run()
+    link = next(p.proto for p in at.get("page_link") if p.proto.label == "Open account")
+    assert not link.disabled and link.page.endswith("account")
+    query = parse_qs(link.query_string)  # the link carries the account and the queue's as-of date
+    assert query["account"] == [account_id] and query["as_of"] == [str(core["as_of"])]
+    for key, values in query.items():  # follow it, as the browser does
+        at.query_params[key] = values
+    at.switch_page(page_paths["account"]).run()
     assert not at.exception
     assert at.title[0].value == first["account_name"]
     assert at.query_params["account"] == [account_id] or at.query_params["account"] == account_id

@@ -25,9 +25,9 @@ def test_executive_to_queue_to_account_and_back(app):
     option = page.get_by_role("option").first
     name = option.inner_text().rsplit(" (", 1)[0]
     option.click()
-    button = main.locator('[data-testid="stButton"]').get_by_role("button", name="Open account")
-    expect(button).to_be_enabled(timeout=30_000)
-    button.click()
+    opener = main.locator('[data-testid="stPageLink"]').get_by_role("link", name="Open account")
+    expect(opener).to_have_attribute("href", re.compile(r"account\?account="), timeout=30_000)
+    opener.click()
     expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=60_000)
     app.wait()
     expect(page).to_have_url(re.compile(r"/account\?account="))
