@@ -2,8 +2,9 @@
 
 Everything the page shows is computed on demand for that one account (the account filter is pushed into the
 metric SQL) and cached per (source, model, account, dates), so opening the same account again only copies a
-few kilobytes and draws. Figures are cached as objects (st.cache_resource): a Plotly figure built once is
-never rebuilt or re-validated on a warm run. They are never changed after building, so sharing them is safe.
+few kilobytes and draws. Chart options (ECharts dicts) are cached as objects (st.cache_resource): built once per
+account and dates. They are never changed after building (st.echarts_chart copies before it normalises), so
+sharing them is safe.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from chs_app import data
@@ -102,25 +102,25 @@ def evidence(key: str, as_of: date, _a: Account) -> Evidence:
         return account_evidence(ds, _a.account_id, as_of, _a.model.signals)
 
 
-# --- figures (built once per account and dates) -----------------------------------------------------------
+# --- chart options (built once per account and dates) ----------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=ENTRIES)
-def waterfall_chart(key: str, as_of: date, _a: Account) -> go.Figure:
+def waterfall_chart(key: str, as_of: date, _a: Account) -> dict:
     e = explanation(key, as_of, _a)
     shown = rounded_to_total(e.waterfall["points"].to_numpy())
-    return charts.waterfall_figure(list(e.waterfall["label"]), shown, round(e.score, 1))
+    return charts.waterfall_option(list(e.waterfall["label"]), shown, round(e.score, 1))
 
 
 @st.cache_resource(show_spinner=False, max_entries=ENTRIES)
-def history_chart(key: str, since: date, as_of: date, _a: Account) -> go.Figure:
+def history_chart(key: str, since: date, as_of: date, _a: Account) -> dict:
     tiers = [(t.name, t.min_score, t.color) for t in _a.model.tiers]
-    return charts.history_figure(history(key, as_of, _a), tiers, (since, as_of), _a.model.at_risk_below)
+    return charts.history_option(history(key, as_of, _a), tiers, (since, as_of), _a.model.at_risk_below)
 
 
 @st.cache_resource(show_spinner=False, max_entries=ENTRIES)
-def usage_chart(key: str, as_of: date, _a: Account) -> go.Figure:
-    return charts.usage_figure(evidence(key, as_of, _a).usage)
+def usage_chart(key: str, as_of: date, _a: Account) -> dict:
+    return charts.usage_option(evidence(key, as_of, _a).usage)
 
 
 @st.cache_resource(show_spinner=False, max_entries=ENTRIES)
-def arr_chart(key: str, as_of: date, _a: Account) -> go.Figure:
-    return charts.arr_figure(evidence(key, as_of, _a).arr)
+def arr_chart(key: str, as_of: date, _a: Account) -> dict:
+    return charts.arr_option(evidence(key, as_of, _a).arr)

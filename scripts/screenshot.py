@@ -29,10 +29,12 @@ def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
         " && !document.querySelector('[data-testid=\"stSpinner\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
         timeout=timeout_ms)
-    # Tables and charts load after the script ends: wait until no skeleton is left and plotly has drawn.
+    # Tables and charts load after the script ends: wait until no skeleton is left and every chart has drawn.
     page.wait_for_function(
         "() => !document.querySelector('[data-testid^=\"stSkeleton\"]')"
-        " && [...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))",
+        " && [...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))"
+        " && [...document.querySelectorAll('[data-testid=\"stEChartsChart\"]')].every("
+        "c => c.getAttribute('aria-busy') === 'false')",
         timeout=timeout_ms)
     page.wait_for_timeout(1000)  # let plotly finish its transitions
 

@@ -1,94 +1,150 @@
-"""Plotly figure builders for the account page: data in, `go.Figure` out (no streamlit, unit-tested)."""
+"""ECharts options for the account page (st.echarts_chart): data in, a JSON-ready dict out (no streamlit, unit-tested).
+
+ECharts, not Plotly, because this page is opened many times a day one account after another: the browser loads
+Streamlit's ECharts bundle (1.2 MB) in a fraction of the time of its Plotly bundle (4.7 MB) and draws these small
+charts at once (no animation), which took the account page from about 2 s to under 1 s in Chromium
+(docs/benchmarks.md, "Account page"). Every value is a plain float, int or ISO date string (the option is JSON).
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from chs_app.charts.executive import GAIN, LOSS, NEUTRAL, layout
+from chs_app.charts.executive import GAIN, LOSS, NEUTRAL
 
-
-def waterfall_figure(labels: Sequence[str], points: Sequence[float], score: float) -> go.Figure:
-    """Horizontal waterfall: each term's points from 0 to the score, the total bar last (labels read on a phone)."""
-    pts = list(points)
-    fig = go.Figure(go.Waterfall(
-        orientation="h", y=[*labels, "Score"], x=[*pts, score], measure=["relative"] * len(pts) + ["total"],
-        text=[f"{p:+.1f}" for p in pts] + [f"{score:.1f}"], textposition="outside", cliponaxis=False,
-        decreasing=dict(marker=dict(color=LOSS)), increasing=dict(marker=dict(color=GAIN)),
-        totals=dict(marker=dict(color=NEUTRAL)), connector=dict(line=dict(color="#94a3b8", width=1)),
-        hovertemplate="%{y}: %{text} pts<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title="points", range=[min(0.0, min([0.0, *np.cumsum(pts)])) - 5, 110])
-    return layout(fig, height=max(320, 24 * (len(pts) + 1) + 60))
+MUTED = "#475569"
+SHOWN_DAYS = 182  # the history opens on its last 26 weeks (the daily part readable); the slider shows it all
 
 
-SHOWN_DAYS = 182  # the history opens on its last 26 weeks (the daily part readable); double-click shows it all
+HEIGHTS = {"history": 360, "usage": 340, "arr": 320}  # pixels, st.echarts_chart(height=...)
 
 
-def history_figure(history: pd.DataFrame, tiers: Sequence[tuple[str, float, str]], marks: Sequence[date] = (),
-                   cut_off: float | None = None) -> go.Figure:
-    """Score over time on tier bands (name, min_score, colour, best first), score-drop alerts marked, and the two
-    compared dates as dotted lines. It opens on the last SHOWN_DAYS days, or from the earlier compared date.
+def waterfall_height(terms: int) -> int:
+    return max(320, 26 * (terms + 1) + 60)
 
-    Bands and lines are written into the layout in one go (add_hrect / add_vline re-validate the whole layout
-    for each shape: most of this figure's build time)."""
+
+def _base() -> dict:
+    """What every chart here shares: no animation (the chart counts as drawn at once), a compact grid."""
+    return {"animation": False, "grid": {"left": 8, "right": 24, "top": 36, "bottom": 8, "containLabel": True},
+            "tooltip": {"trigger": "axis", "confine": True}}
+
+
+def _day(d) -> str:
+    return pd.Timestamp(d).strftime("%Y-%m-%d")
+
+
+def _num(v) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def signed(p: float) -> str:
+    return f"{p:+.1f}".replace("-", "−")
+
+
+def waterfall_option(labels: Sequence[str], points: Sequence[float], score: float) -> dict:
+    """Horizontal waterfall: each term's points from 0 to the score, the total bar last (labels read on a phone).
+
+    Two stacked bar series: an invisible offset (where the bar starts) and the bar itself, coloured gain / loss /
+    total, each labelled with its signed points; stacking every sign ('all') keeps a bar below 0 in place."""
+    pts = [float(p) for p in points]
+    starts, running = [], 0.0
+    for p in pts:
+        starts.append(min(running, running + p))
+        running += p
+    bars = [{"value": abs(p), "name": f"{label}: {signed(p)} pts", "itemStyle": {"color": GAIN if p >= 0 else LOSS},
+             "label": {"formatter": signed(p)}} for label, p in zip(labels, pts)]
+    bars.append({"value": float(score), "name": f"Score: {score:.1f}", "itemStyle": {"color": NEUTRAL},
+                 "label": {"formatter": f"{score:.1f}", "fontWeight": "bold"}})
+    option = _base()
+    option.update({
+        "tooltip": {"trigger": "item", "formatter": "{b}", "confine": True},
+        "yAxis": {"type": "category", "data": [*labels, "Score"], "inverse": True, "axisTick": {"show": False}},
+        "xAxis": {"type": "value", "name": "points", "nameLocation": "middle", "nameGap": 24,
+                  "min": round(min([0.0, *starts]) - 5), "max": 110,  # room for the labels; ticks 0-100
+                  "axisLabel": {"showMinLabel": False, "showMaxLabel": False}},
+        "series": [{"type": "bar", "name": "offset", "stack": "waterfall", "stackStrategy": "all", "silent": True,
+                    "itemStyle": {"color": "transparent"}, "tooltip": {"show": False},
+                    "data": [*(round(s, 6) for s in starts), 0.0]},
+                   {"type": "bar", "name": "points", "stack": "waterfall", "stackStrategy": "all",
+                    "barCategoryGap": "30%", "label": {"show": True, "position": "right"}, "data": bars}]})
+    option["grid"]["bottom"] = 28
+    return option
+
+
+def waterfall_labels(option: dict) -> list[tuple[str, str]]:
+    """(term, label shown on its bar) of a waterfall option: what a reader sees, used by the tests."""
+    return [(cat, bar["label"]["formatter"]) for cat, bar in zip(option["yAxis"]["data"], option["series"][1]["data"])]
+
+
+def history_option(history: pd.DataFrame, tiers: Sequence[tuple[str, float, str]], marks: Sequence[date] = (),
+                   cut_off: float | None = None) -> dict:
+    """Score over time on tier bands (name, min_score, colour), score-drop alerts marked, the at-risk cut-off
+    dashed, and the two compared dates as dotted lines. It opens on the last SHOWN_DAYS days, or from the earlier
+    compared date; the slider under it shows the whole history."""
     ordered = sorted(tiers, key=lambda t: t[1])
     tops = [t[1] for t in ordered[1:]] + [100.0]
-    shapes = [dict(type="rect", xref="x domain", yref="y", x0=0, x1=1, y0=low, y1=high, fillcolor=colour,
-                   opacity=0.14, line_width=0, layer="below") for (_, low, colour), high in zip(ordered, tops)]
-    labels = [dict(xref="x domain", yref="y", x=0, y=high, text=name, showarrow=False, xanchor="left",
-                   yanchor="top", font=dict(size=11)) for (name, _, _), high in zip(ordered, tops)]
+    bands = [[{"name": name, "yAxis": float(low), "itemStyle": {"color": colour, "opacity": 0.16}},
+              {"yAxis": float(high)}] for (name, low, colour), high in zip(ordered, tops)]
+    lines = [{"xAxis": _day(d), "lineStyle": {"color": MUTED, "type": "dotted"}, "label": {"show": False}}
+             for d in marks]
     if cut_off is not None:
-        shapes.append(dict(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=cut_off, y1=cut_off,
-                           line=dict(color=LOSS, width=1, dash="dash")))
-    for d in marks:
-        x = pd.Timestamp(d).strftime("%Y-%m-%d")
-        shapes.append(dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1,
-                           line=dict(color="#475569", width=1, dash="dot")))
-    traces = [go.Scatter(x=history["as_of"], y=history["health_score"], mode="lines", name="Score",
-                         line=dict(color="#0f172a", width=2), hovertemplate="%{x|%d %b %Y}: %{y:.1f}<extra></extra>")]
+        lines.append({"yAxis": float(cut_off), "name": "at-risk cut-off",
+                      "lineStyle": {"color": LOSS, "type": "dashed"}, "label": {"show": False}})
+    score = {"type": "line", "name": "Score", "showSymbol": False, "lineStyle": {"color": "#0f172a", "width": 2},
+             "itemStyle": {"color": "#0f172a"},
+             "data": [[_day(d), _num(s)] for d, s in zip(history["as_of"], history["health_score"])],
+             "markArea": {"silent": True, "label": {"position": "insideTopLeft", "fontSize": 11, "color": MUTED},
+                          "data": bands},
+             "markLine": {"silent": True, "symbol": "none", "data": lines}}
+    series = [score]
     alerts = history[history["alert"].astype(bool)]
     if len(alerts):
-        traces.append(go.Scatter(x=alerts["as_of"], y=alerts["health_score"], mode="markers", name="Score-drop alert",
-                                 marker=dict(symbol="triangle-down", size=11, color=LOSS),
-                                 customdata=alerts["drop"], hovertemplate="%{x|%d %b %Y}: alert, −%{customdata:.0f} "
-                                                                          "pts in the window<extra></extra>"))
-    xaxis = {}
+        series.append({"type": "scatter", "name": "Score-drop alert", "symbol": "triangle", "symbolRotate": 180,
+                       "symbolSize": 12, "itemStyle": {"color": LOSS},
+                       "data": [[_day(d), _num(s), _num(p)] for d, s, p in
+                                zip(alerts["as_of"], alerts["health_score"], alerts["drop"])]})
+    option = _base()
+    option.update({"legend": {"top": 0, "left": 0, "data": [s["name"] for s in series]},
+                   "tooltip": {"trigger": "axis", "confine": True, "valueFormatter": "%.1f"},
+                   "xAxis": {"type": "time"},
+                   "yAxis": {"type": "value", "min": 0, "max": 100},
+                   "series": series})
+    option["grid"]["bottom"] = 44
+    zoom = {"type": "slider", "height": 18, "bottom": 6, "labelFormatter": "{yyyy}-{MM}-{dd}", "brushSelect": False}
     if len(history):
         last, first = pd.Timestamp(history["as_of"].max()), pd.Timestamp(history["as_of"].min())
         start = min([last - pd.Timedelta(days=SHOWN_DAYS), *(pd.Timestamp(d) - pd.Timedelta(days=7) for d in marks)])
         if start > first:
-            xaxis = dict(range=[start.strftime("%Y-%m-%d"), (last + pd.Timedelta(days=3)).strftime("%Y-%m-%d")])
-    fig = go.Figure(traces, layout=dict(shapes=shapes, annotations=labels, xaxis=xaxis,
-                                        yaxis=dict(range=[0, 100], title="score", fixedrange=True)))
-    return layout(fig, height=340)
+            zoom.update(startValue=_day(start), endValue=_day(last))
+    option["dataZoom"] = [zoom]
+    return option
 
 
-def usage_figure(usage: pd.DataFrame) -> go.Figure:
-    """Events per week, stacked by feature, with distinct active users per feature on hover."""
-    fig = go.Figure()
-    for feature, rows in usage.groupby("feature", sort=True):
-        fig.add_trace(go.Bar(x=rows["week"], y=rows["events"], name=str(feature), customdata=rows["active_users"],
-                             hovertemplate=f"{feature}: %{{y:,}} events, %{{customdata}} users, week of "
-                                           "%{x|%d %b}<extra></extra>"))
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(title="events per week")
-    return layout(fig, height=320)
+def usage_option(usage: pd.DataFrame) -> dict:
+    """Events per week, stacked by feature; the tooltip of a bar gives that feature's active users that week."""
+    series = [{"type": "bar", "name": str(feature), "stack": "events",
+               "data": [[_day(w), int(e), int(u)] for w, e, u in zip(rows["week"], rows["events"], rows["active_users"])],
+               "tooltip": {"formatter": "{a}, week of {@[0]}: {@[1]} events, {@[2]} active users"}}
+              for feature, rows in usage.groupby("feature", sort=True)]
+    option = _base()
+    option.update({"legend": {"top": 0, "left": 0, "type": "scroll"}, "tooltip": {"trigger": "item", "confine": True},
+                   "xAxis": {"type": "time"}, "yAxis": {"type": "value"},
+                   "series": series})
+    option["grid"]["top"] = 48
+    return option
 
 
-def arr_figure(arr: pd.DataFrame) -> go.Figure:
-    """ARR per month (bars) and seats (line, right axis)."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(x=arr["month"], y=arr["arr"], name="ARR", marker_color=NEUTRAL,
-                         hovertemplate="%{x|%b %Y}: $%{y:,.0f}<extra></extra>"), secondary_y=False)
+def arr_option(arr: pd.DataFrame) -> dict:
+    """ARR per month (bars, left axis) and seats (line, right axis; left out when no month has seats)."""
+    series = [{"type": "bar", "name": "ARR", "itemStyle": {"color": NEUTRAL}, "tooltip": {"valueFormatter": "dollar"},
+               "data": [[_day(m), _num(a)] for m, a in zip(arr["month"], arr["arr"])]}]
+    axes = [{"type": "value", "min": 0, "axisLabel": {"formatter": "${value}"}}]
     if arr["seats"].notna().any():
-        fig.add_trace(go.Scatter(x=arr["month"], y=arr["seats"], name="Seats", mode="lines+markers",
-                                 line=dict(color=GAIN), hovertemplate="%{x|%b %Y}: %{y:,} seats<extra></extra>"),
-                      secondary_y=True)
-    fig.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(rangemode="tozero", showgrid=False, secondary_y=True)
-    return layout(fig, height=300)
+        series.append({"type": "line", "name": "Seats", "yAxisIndex": 1, "itemStyle": {"color": GAIN},
+                       "data": [[_day(m), _num(s)] for m, s in zip(arr["month"], arr["seats"])]})
+        axes.append({"type": "value", "min": 0, "splitLine": {"show": False}})
+    option = _base()
+    option.update({"legend": {"top": 0, "left": 0}, "xAxis": {"type": "time"}, "yAxis": axes, "series": series})
+    return option

@@ -5,10 +5,10 @@ import difflib
 from datetime import timedelta
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from chs_app import account_data, links, state
+from chs_app.charts.account import HEIGHTS, waterfall_height
 from chs_app.format import money, money_full, pct
 from chs_core.model import Model
 from chs_core.workspace import Change, Explanation
@@ -83,7 +83,7 @@ def actions(e: Explanation) -> None:
     st.caption(f"Tier play ({e.tier}): {e.play}.")
 
 
-def why(e: Explanation, waterfall: go.Figure | None) -> None:
+def why(e: Explanation, waterfall: dict | None) -> None:
     st.subheader("Why the score is what it is")
     if not e.scored:
         st.warning(f"No score: only {pct(e.coverage, 0)} of the model's weight had data, below the minimum. The "
@@ -91,7 +91,10 @@ def why(e: Explanation, waterfall: go.Figure | None) -> None:
     else:
         left, right = st.columns([3, 2], gap="large")
         with left:
-            st.plotly_chart(waterfall, key="account_waterfall")
+            # SVG, not canvas: bars, marks and labels are in the page (tests and screen readers find them)
+            st.echarts_chart(waterfall, height=waterfall_height(len(e.waterfall)), key="account_waterfall",
+                             renderer="svg",
+                             alt=f"Waterfall of the points behind the score {e.score:.1f}")
         with right:
             st.markdown(f"Each metric adds its points (weight share × its 0-100 score); fired flags subtract their "
                         f"penalty; a cap lowers the rest. The bars add up to **{e.score:.1f}**.")
@@ -128,18 +131,19 @@ def metric_tables(e: Explanation) -> None:
                     "points": st.column_config.NumberColumn("Points", format="%.2f"), "status": "Note"})
 
 
-def history(hist: pd.DataFrame, model: Model, figure: go.Figure) -> None:
+def history(hist: pd.DataFrame, model: Model, chart: dict) -> None:
     st.subheader("How it moved")
     if hist.empty:
         st.info("No score history: the account was not a customer in the scored period.")
         return
-    st.plotly_chart(figure, key="account_history")
+    st.echarts_chart(chart, height=HEIGHTS["history"], key="account_history", renderer="svg",
+                     alt="Score history on the tier bands, with score-drop alerts")
     alerts = hist[hist["alert"]]
     note = (f"{len(alerts)} day(s) with a score-drop alert (≥ {model.alert.drop_points:g} points in "
             f"{model.alert.within_days} days), the last on {alerts['as_of'].iloc[-1]:%d %b %Y}."
             if len(alerts) else "No score-drop alert in this history.")
     st.caption(f"Daily for the 8 weeks to the as-of date, weekly before; the 26 weeks to the as-of date shown "
-               f"(drag to pan, double-click for the whole history). {note} Dotted lines: the two dates compared below.")
+               f"(drag the slider's ends for the whole history). {note} Dotted lines: the two dates compared below.")
 
 
 def change(c: Change, events: pd.DataFrame) -> None:
@@ -187,8 +191,9 @@ def evidence_section(a: account_data.Account, e: Explanation) -> None:
     draw = {"Usage": lambda: _usage(ev, e, account_data.usage_chart(a.key, e.as_of, a)),
             "Support": lambda: _tickets(ev), "NPS": lambda: _nps(ev), "Contacts": lambda: _contacts(ev),
             "CSM activities": lambda: _activities(ev),
-            "ARR and seats": lambda: st.plotly_chart(account_data.arr_chart(a.key, e.as_of, a),
-                                                     key="account_arr_chart"),
+            "ARR and seats": lambda: st.echarts_chart(account_data.arr_chart(a.key, e.as_of, a),
+                                                      height=HEIGHTS["arr"], key="account_arr_chart", renderer="svg",
+                                                      alt="ARR and seats by month"),
             "Invoices": lambda: _invoices(ev)}
     for name, tab in zip(EVIDENCE_TABS, tabs):
         if tab.open is not False:  # None: the tab state is not tracked (e.g. inside a cached function): draw all
@@ -196,11 +201,13 @@ def evidence_section(a: account_data.Account, e: Explanation) -> None:
                 draw[name]()
 
 
-def _usage(ev: Evidence, e: Explanation, figure: go.Figure) -> None:
+def _usage(ev: Evidence, e: Explanation, chart: dict) -> None:
     if not _absent(ev, "usage_events"):
         st.caption(f"Active users {value_text('active_user_ratio', _metric(e, 'active_user_ratio'))} of seats, "
-                   f"usage trend {value_text('usage_trend', _metric(e, 'usage_trend'))}; the 26 weeks to the as-of date.")
-        st.plotly_chart(figure, key="account_usage_chart")
+                   f"usage trend {value_text('usage_trend', _metric(e, 'usage_trend'))}; events per week by feature "
+                   "over the 26 weeks to the as-of date (a bar's tooltip gives its active users).")
+        st.echarts_chart(chart, height=HEIGHTS["usage"], key="account_usage_chart", renderer="svg",
+                         alt="Events per week by feature")
 
 
 def _tickets(ev: Evidence) -> None:

@@ -1,6 +1,9 @@
 """Opening an account page in a real browser (Debian's Chromium, Playwright), timed from the navigation until the
 script run has ended and the page is drawn: the explanation, history, change and evidence of one account.
 
+Drawn: the script run has ended, no skeleton is left, and every chart (ECharts: no longer busy) and every
+table (its canvas) on the page is drawn.
+
 Cold: the server and the data source are warm (another page was opened), this account was never opened: its
 metrics at ~140 dates, its evidence and its explanation are computed on demand. Warm: the same account again
 (every cached loader hit). Both load the page from its URL (a deep link or a new tab: the browser starts
@@ -10,6 +13,7 @@ core work for one account done in-process, without the app.
 """
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from datetime import timedelta
@@ -22,8 +26,11 @@ READY = """() => {
   if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-testid^="stSkeleton"]'))
     return false;
   const main = document.querySelector('[data-testid="stMain"]');
-  const chart = main && main.querySelector('.stPlotlyChart');
-  return !!(main && main.innerText.includes('The evidence') && chart && chart.querySelector('.main-svg'));
+  if (!main || !main.innerText.includes('The evidence')) return false;
+  const charts = [...main.querySelectorAll('[data-testid="stEChartsChart"]')];
+  const tables = [...main.querySelectorAll('[data-testid="stDataFrame"]')];
+  return charts.length > 0 && charts.every(c => c.getAttribute('aria-busy') === 'false' && c.querySelector('svg, canvas'))
+    && tables.every(t => t.querySelector('canvas'));
 }"""
 
 
@@ -74,16 +81,19 @@ def _core_floor(ctx: Context, account_id: str) -> float:
 
 def _in_app(page, url: str, account_id: str, name: str) -> float:
     """Seconds from clicking "Open account" on the work queue until the account page is drawn (no reload)."""
+    from playwright.sync_api import expect
+
     page.goto(f"{url}/at_risk?tier=At+risk&tier=Critical&tier=Neutral&tier=Healthy&tier=Thriving")
     page.wait_for_function(IDLE_PAGE, timeout=300_000, polling=50)
     main = page.locator('[data-testid="stMain"]')
     main.locator('[data-testid="stSelectbox"]').filter(has_text="Open an account").click()
     page.keyboard.type(account_id)
     page.get_by_role("option", name=f"{name} ({account_id})").click()
-    button = main.locator('[data-testid="stButton"]').get_by_role("button", name="Open account")
+    opener = main.get_by_role("link", name="Open account")  # a page link: enabled (with its href) once picked
     page.wait_for_function(IDLE_PAGE, timeout=300_000, polling=50)
+    expect(opener).to_have_attribute("href", re.compile(r"account\?account="), timeout=300_000)
     start = time.perf_counter()
-    button.click()
+    opener.click()
     page.wait_for_url("**/account?**", timeout=300_000)
     page.wait_for_function(READY, timeout=300_000, polling=50)
     return time.perf_counter() - start

@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 
 from chs_app import state
+from chs_app.charts.account import waterfall_labels
 from chs_core.demo.build import DEMO_END_MONTH
 from chs_core.demo.stories import STORY_ACCOUNT, story_dates
 from chs_core.model import load_model
 from chs_core.pipeline import check_source, score_dates
 from chs_core.settings import DEFAULT_MODEL
 from chs_core.sources import open_dataset
-from tests.app.test_seed_story import _values
 
 DATES = story_dates(DEMO_END_MONTH, date(2025, 8, 1))
 
@@ -38,6 +38,11 @@ def _share(at, component: str) -> float:
     return float(table.loc[component.capitalize(), "weight_share"]) / 100
 
 
+def _chart(at, key: str) -> dict:
+    """The ECharts option the page sent for the chart with this key (its element id ends with the key)."""
+    return json.loads(next(c.proto.spec for c in at.get("echarts_chart") if c.proto.id.endswith(key)))
+
+
 def _frame(at, column: str) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
@@ -47,10 +52,10 @@ def test_waterfall_adds_up_to_the_score_and_missing_metrics_are_reweighted(open_
     row = now[now["metric_score_resolution_hours_90d"].isna() & now["health_score"].notna()].iloc[0]
     at = open_page("account", account=str(row["account_id"]))
     assert not at.exception
-    waterfall = json.loads(next(c for c in at.get("plotly_chart") if '"waterfall"' in c.proto.spec).proto.spec)
-    bars = waterfall["data"][0]
-    x = _values(bars["x"])
-    assert bars["y"][-1] == "Score" and sum(x[:-1]) == pytest.approx(x[-1], abs=1e-9)
+    waterfall = _chart(at, "account_waterfall")
+    shown = waterfall_labels(waterfall)  # (term, the signed points written on its bar)
+    x = [float(text.replace("−", "-")) for _, text in shown]
+    assert shown[-1][0] == "Score" and sum(x[:-1]) == pytest.approx(x[-1], abs=1e-9)
     assert x[-1] == pytest.approx(round(row["health_score"], 1), abs=1e-9)
     assert any(f"coverage {row['coverage']:.0%}" in m.value.replace(" %", "%") for m in at.markdown)
 
@@ -75,9 +80,9 @@ def test_usage_rules_in_words(open_page, now):
 def test_seed_story_evidence_on_the_alert_month_end(open_page):
     at = open_page("account", account=STORY_ACCOUNT, as_of="2026-09-30")
     assert not at.exception
-    usage = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "events per week" in c.proto.spec]
-    assert len(usage) == 1 and "team_management" in {t["name"] for t in usage[0]["data"]}  # the open tab: usage
-    assert not any("Seats" in c.proto.spec for c in at.get("plotly_chart"))  # other tabs are not drawn yet
+    usage = _chart(at, "account_usage_chart")
+    assert "team_management" in {s["name"] for s in usage["series"]}  # the open tab: usage
+    assert not any('"Seats"' in c.proto.spec for c in at.get("echarts_chart"))  # other tabs are not drawn yet
     at.session_state[state.ACCOUNT_EVIDENCE_TAB] = "Contacts"
     at.run()
     contacts = _frame(at, "sponsor").set_index("contact_name")
@@ -94,8 +99,9 @@ def test_seed_story_evidence_on_the_alert_month_end(open_page):
     assert (tickets["priority"] == "P1").sum() == 2  # the new admin's two P1 tickets (stories.py)
     at.session_state[state.ACCOUNT_EVIDENCE_TAB] = "ARR and seats"
     at.run()
-    arr = json.loads(next(c for c in at.get("plotly_chart") if "Seats" in c.proto.spec).proto.spec)
-    assert set(_values(next(t for t in arr["data"] if t["name"] == "ARR")["y"])) == {24_000.0}  # 20 seats, 24k
+    arr = _chart(at, "account_arr_chart")
+    series = {s["name"]: s["data"] for s in arr["series"]}
+    assert {v for _, v in series["ARR"]} == {24_000.0} and {v for _, v in series["Seats"]} == {20.0}  # 20 seats, 24k
 
 
 def test_activities_with_competitor_or_budget_mentions_are_marked(open_page, demo_db):

@@ -7,11 +7,9 @@ numbers read back from the pages.
 """
 from __future__ import annotations
 
-import base64
 import json
 from datetime import date, timedelta
 
-import numpy as np
 import pytest
 
 from chs_app import state
@@ -25,13 +23,6 @@ from tests.app.test_workspace_pages import _metric, _table
 
 DATES = story_dates(DEMO_END_MONTH, date(2025, 8, 1))
 ALERT = DATES.expected_alert  # 2026-09-29 for the demo ending October 2026
-
-
-def _values(y) -> list[float]:
-    """A plotly trace's numbers: a list, or numpy's base64 typed array as plotly writes it."""
-    if isinstance(y, dict):
-        return list(np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])))
-    return list(y)
 
 
 def _ids(table) -> list[str]:
@@ -101,11 +92,11 @@ def test_account_page_shows_the_recovery(open_page):
     at = open_page("account", account=STORY_ACCOUNT)
     assert not at.exception
     assert float(_metric(at, "Health score")) >= 74  # back at about 75
-    history = next(c for c in at.get("plotly_chart") if "Score-drop alert" in c.proto.spec)
-    traces = {t.get("name"): t for t in json.loads(history.proto.spec)["data"]}
-    alert_days = {x[:10] for x in traces["Score-drop alert"]["x"]}
+    history = next(c for c in at.get("echarts_chart") if "Score-drop alert" in c.proto.spec)
+    series = {s["name"]: s["data"] for s in json.loads(history.proto.spec)["series"]}
+    alert_days = {point[0] for point in series["Score-drop alert"]}
     assert ALERT.isoformat() in alert_days
-    scores = dict(zip((x[:10] for x in traces["Score"]["x"]), _values(traces["Score"]["y"])))
+    scores = dict(series["Score"])
     assert scores[DATES.admin_left.isoformat()] == pytest.approx(72.7, abs=1.0)
     assert min(v for d, v in scores.items() if d >= DATES.admin_left.isoformat()) < 50
     assert scores[DATES.recovered.isoformat()] >= 70

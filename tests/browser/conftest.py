@@ -59,7 +59,7 @@ class App:
         return self.page
 
     def wait(self, timeout_ms: int = WAIT_MS) -> None:
-        """Until the script run is over: no spinner or skeleton left, every plotly chart drawn."""
+        """Until the script run is over: no spinner or skeleton left, every chart (Plotly, ECharts) drawn."""
         wait_until_idle(self.page, timeout_ms=timeout_ms)
 
     def nav(self, label: str) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from chs_app.charts.executive import LOSS
 from chs_core.demo.build import DEMO_END_MONTH
 from chs_core.demo.stories import STORY_ACCOUNT, story_dates
 
@@ -23,16 +24,18 @@ def _check_story_page(app) -> None:
     expect(app.card("Health score")).to_have_text(re.compile(r"^4\d\.\d$"))  # about 45 on the alert day
     expect(main.get_by_text(re.compile(r"after Tobias Berg \(admin\) left on 16 Sep; most of it: "
                                        r"Usage down > 30% fired"))).to_be_visible()
-    history = main.locator(".stPlotlyChart").filter(has_text="Score-drop alert")
+    charts = main.locator('[data-testid="stEChartsChart"]')
+    history = charts.filter(has_text="Score-drop alert")
     expect(history).to_have_count(1)
-    expect(history.locator("path.point")).not_to_have_count(0)  # the alert markers are drawn
+    # the alert marker is drawn in the alert colour (LOSS), beside the legend's own triangle
+    assert history.locator(f'path[fill="{LOSS}"]').count() >= 2
     app.expect_no_exception()
 
     evidence = main.locator('[data-testid="stTabs"]').filter(has_text="ARR and seats")
-    expect(main.locator(".stPlotlyChart").filter(has_text="Seats")).to_have_count(0)  # not drawn until opened
+    expect(charts.filter(has_text="Seats")).to_have_count(0)  # not drawn until opened
     evidence.get_by_role("tab", name="ARR and seats").click()
     app.wait()
-    expect(main.locator(".stPlotlyChart").filter(has_text="Seats")).to_have_count(1)
+    expect(charts.filter(has_text="Seats")).to_have_count(1)
     evidence.get_by_role("tab", name="Contacts").click()
     app.wait()
     expect(evidence.locator('[data-testid="stDataFrame"]')).to_have_count(1)
