@@ -10,6 +10,7 @@ import streamlit as st
 from chs_app import account_data, links, state
 from chs_app.charts.account import HEIGHTS, waterfall_height
 from chs_app.format import money, money_full, pct
+from chs_app.sections import account_tables as tables
 from chs_core.model import Model
 from chs_core.workspace import Change, Explanation
 from chs_core.workspace.change import why_it_moved
@@ -98,17 +99,7 @@ def why(e: Explanation, waterfall: dict | None) -> None:
         with right:
             st.markdown(f"Each metric adds its points (weight share × its 0-100 score); fired flags subtract their "
                         f"penalty; a cap lowers the rest. The bars add up to **{e.score:.1f}**.")
-            st.dataframe(e.components.assign(component=e.components["component"].str.capitalize(),
-                                             weight=e.components["weight"] * 100,
-                                             weight_share=e.components["weight_share"] * 100),
-                         hide_index=True, key="account_components", column_config={
-                             "component": "Component",
-                             "weight": st.column_config.NumberColumn("Weight", format="%.0f%%"),
-                             "weight_share": st.column_config.NumberColumn(
-                                 "Re-weighted", format="%.0f%%", help="Its weight once metrics with no data are "
-                                 "left out and the rest share their weight"),
-                             "score": st.column_config.NumberColumn("Score", format="%.1f"),
-                             "points": st.column_config.NumberColumn("Points", format="%.1f")})
+            tables.components(e)
     metric_tables(e)
 
 
@@ -122,13 +113,7 @@ def metric_tables(e: Explanation) -> None:
             continue
         rows = e.metrics[e.metrics["component"] == component]
         with tab:
-            st.dataframe(rows.assign(weight_in_component=rows["weight_in_component"] * 100)[
-                ["label", "value", "rule", "metric_score", "weight_in_component", "points", "status"]],
-                hide_index=True, key=f"account_metrics_{component}", column_config={
-                    "label": "Metric", "value": "Value", "rule": st.column_config.TextColumn("Rule", width="large"),
-                    "metric_score": st.column_config.NumberColumn("Metric score", format="%.0f"),
-                    "weight_in_component": st.column_config.NumberColumn("Weight in component %", format="%.0f"),
-                    "points": st.column_config.NumberColumn("Points", format="%.2f"), "status": "Note"})
+            tables.metrics(rows, component)
 
 
 def history(hist: pd.DataFrame, model: Model, chart: dict) -> None:
@@ -158,18 +143,14 @@ def change(c: Change, events: pd.DataFrame) -> None:
     shown = c.terms.assign(change=rounded_to_total(c.terms["change"].to_numpy()))
     shown = shown[shown["change"] != 0]  # a term that rounds to 0.0 adds nothing to the sum shown
     left, right = st.columns([3, 2], gap="large")
-    left.dataframe(shown[["label", "value_from", "value_to", "change"]], hide_index=True, key="account_change",
-                   column_config={"label": "What", "value_from": f"On {c.from_date:%d %b}",
-                                  "value_to": f"On {c.to_date:%d %b}",
-                                  "change": st.column_config.NumberColumn("Points", format="%+.1f")})
+    with left:
+        tables.change_terms(shown, c.from_date, c.to_date)
     with right:
         st.markdown("**What happened in between**")
         if events.empty:
             st.caption("No departure, urgent ticket, detractor answer, CSM activity or ARR change in these dates.")
         else:
-            st.dataframe(events[["date", "what"]], hide_index=True, key="account_events",
-                         column_config={"date": st.column_config.DateColumn("Date"),
-                                        "what": st.column_config.TextColumn("Event", width="large")})
+            tables.events(events)
 
 
 def _absent(ev: Evidence, table: str) -> bool:

@@ -34,8 +34,8 @@ def now(demo_db) -> pd.DataFrame:
 
 def _share(at, component: str) -> float:
     """The component's weight share after re-weighting, from the page's component table."""
-    table = _frame(at, "weight_share").set_index("component")
-    return float(table.loc[component.capitalize(), "weight_share"]) / 100
+    table = _frame(at, "Re-weighted").set_index("Component")
+    return float(table.loc[component.capitalize(), "Re-weighted"]) / 100
 
 
 def _chart(at, key: str) -> dict:
@@ -44,7 +44,8 @@ def _chart(at, key: str) -> dict:
 
 
 def _frame(at, column: str) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    """The first table (static st.table or st.dataframe grid) with this column."""
+    return next(d.value for d in [*at.table, *at.dataframe] if column in d.value.columns)
 
 
 def test_waterfall_adds_up_to_the_score_and_missing_metrics_are_reweighted(open_page, now):
@@ -61,20 +62,20 @@ def test_waterfall_adds_up_to_the_score_and_missing_metrics_are_reweighted(open_
 
     at.session_state[state.ACCOUNT_COMPONENT_TAB] = "Support"
     at.run()
-    table = _frame(at, "rule").set_index("label")
+    table = _frame(at, "Rule").set_index("Metric")
     missing = table.loc["Resolution time"]
-    assert missing["status"] == "no data, re-weighted" and missing["value"] == "no data"
-    assert missing["rule"] == "120 h -> 0 pts, 8 h -> 100 pts, lower is better"  # model.yaml: bad 120, good 8
-    assert np.isnan(missing["points"]) or missing["points"] == 0
+    assert missing["Note"] == "no data, re-weighted" and missing["Value"] == "no data"
+    assert missing["Rule"] == "120 h -> 0 pts, 8 h -> 100 pts, lower is better"  # model.yaml: bad 120, good 8
+    assert np.isnan(missing["Points"]) or missing["Points"] == 0
     # The support metrics with data share the component's weight; the coverage says how much had data.
-    assert table.loc[table["status"] == "", "points"].sum() == pytest.approx(
+    assert table.loc[table["Note"] == "", "Points"].sum() == pytest.approx(
         row["component_score_support"] * _share(at, "support"), abs=1e-6)
 
 
 def test_usage_rules_in_words(open_page, now):
     at = open_page("account", account=str(now["account_id"].iloc[0]))
-    table = _frame(at, "rule").set_index("label")  # the first tab: usage
-    assert table.loc["Active users", "rule"] == "10% -> 0 pts, 70% -> 100 pts, higher is better"  # model.yaml
+    table = _frame(at, "Rule").set_index("Metric")  # the first tab: usage
+    assert table.loc["Active users", "Rule"] == "10% -> 0 pts, 70% -> 100 pts, higher is better"  # model.yaml
 
 
 def test_seed_story_evidence_on_the_alert_month_end(open_page):

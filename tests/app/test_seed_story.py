@@ -59,10 +59,11 @@ def test_account_page_puts_the_drop_on_the_departure_and_the_usage_collapse(open
     at = open_page("account", account=STORY_ACCOUNT, as_of="2026-09-30",
                    since=(DATES.admin_left - timedelta(days=1)).isoformat())
     assert not at.exception
-    terms = next(d.value for d in at.dataframe if "value_from" in d.value.columns)
-    events = next(d.value for d in at.dataframe if list(d.value.columns) == ["date", "what"])
-    assert any("(admin) left" in w for w in events["what"])  # the departure, on its day
-    assert date.fromisoformat(str(events.loc[events["what"].str.contains("left"), "date"].iloc[0])[:10]) == \
+    terms = next(t.value for t in at.table if "What" in t.value.columns).rename(
+        columns={"What": "label", "Points": "change"})
+    events = next(t.value for t in at.table if list(t.value.columns) == ["Date", "Event"])
+    assert any("(admin) left" in w for w in events["Event"])  # the departure, on its day
+    assert date.fromisoformat(str(events.loc[events["Event"].str.contains("left"), "Date"].iloc[0])[:10]) == \
         DATES.admin_left
     drop = terms["change"].sum()
     assert drop <= -20  # about 72 -> 46

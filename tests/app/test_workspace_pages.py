@@ -128,11 +128,11 @@ def test_deep_link_explains_the_score_and_the_change(open_page, core, demo_db):
     with open_dataset(demo_db) as ds:
         pair = account_metrics(ds, core["model"], row["account_id"], [since, as_of])
     change = explain_change(pair, core["model"], row["account_id"], since, as_of)
-    shown = next(d.value for d in at.dataframe if "value_from" in d.value.columns)
+    shown = next(t.value for t in at.table if "What" in t.value.columns)  # the change terms
     # The rounded terms on the page add up to the change shown with one decimal.
-    assert shown["change"].sum() == pytest.approx(round(change.change, 1), abs=1e-9)
-    components = next(d.value for d in at.dataframe if "weight_share" in d.value.columns)
-    assert components["points"].sum() == pytest.approx(row["base_score"])  # metric points make up the base score
+    assert shown["Points"].sum() == pytest.approx(round(change.change, 1), abs=1e-9)
+    components = next(t.value for t in at.table if "Re-weighted" in t.value.columns)
+    assert components["Points"].sum() == pytest.approx(row["base_score"])  # metric points make up the base score
 
 
 def test_unknown_account_says_so_and_offers_a_way_back(open_page):
