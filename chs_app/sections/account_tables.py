@@ -37,11 +37,16 @@ def components(e: Explanation) -> None:
 
 
 def metrics(rows: pd.DataFrame, component: str) -> None:
+    """Six short columns so the rule keeps room on a phone; the note column only when a metric has one."""
     frame = rows.assign(weight_in_component=rows["weight_in_component"] * 100)
-    _show(frame, {"label": "Metric", "value": "Value", "rule": "Rule", "metric_score": "Metric score",
-                  "weight_in_component": "Weight in component %", "points": "Points", "status": "Note"},
-          {"Metric score": "{:.0f}", "Weight in component %": "{:.0f}", "Points": "{:.2f}"},
-          alt=f"The {component} metrics: value, rule, score, weight and points")
+    columns = {"label": "Metric", "value": "Value", "rule": "Rule", "metric_score": "Score",
+               "weight_in_component": "Weight", "points": "Points"}
+    if (rows["status"].fillna("") != "").any():
+        columns["status"] = "Note"
+    _show(frame, columns, {"Score": "{:.0f}", "Weight": "{:.0f}%", "Points": "{:.2f}"},
+          alt=f"The {component} metrics: value, rule, metric score, weight in the component and points")
+    st.caption("Score: the metric's 0-100 score by its rule; Weight: its share of the component; Points: what it "
+               "adds to the health score.")
 
 
 def change_terms(terms: pd.DataFrame, from_date: date, to_date: date) -> None:
