@@ -168,13 +168,21 @@ def activities(ref: SourceRef) -> pd.DataFrame:
         return loop.touch_activities(ds)
 
 
+LOOP_COLUMNS = ("account_id", "as_of", "arr", "account_name", "segment", "csm", "health_score", "tier", "at_risk")
+
+
 @st.cache_data(show_spinner="Following each flag to its first CSM touch…", max_entries=setting("cache_entries_scores"))
 def loop_report(ref: SourceRef, model: Model, as_of: date, ids: tuple[str, ...] | None) -> LoopReport:
     """The closing-the-loop report: the score history to the default as-of date, plus the alert-window scores."""
     check = checked_source(ref)
-    history = scored_history(ref, model, check.default_as_of)
-    dates = sorted(set(history["as_of"]))
-    alert_scores = scores_at(ref, model, tuple(alert_window_dates(dates, model.alert.within_days)))
+    # Only what the loop reads (flags, the account columns its tables show): a third of a score row, so the whole
+    # history of 100k accounts fits; the alert-window scores need the score alone.
+    key = short_digest(repr(model))
+    dates = tuple(history_dates(check.arr, check.default_as_of))
+    flags = tuple(f"flag_{f.name}" for f in model.flags)
+    history = score_slice(ref, model, key, dates, LOOP_COLUMNS + flags)
+    alert_scores = score_slice(ref, model, key, tuple(alert_window_dates(dates, model.alert.within_days)),
+                               ("account_id", "as_of", "health_score"))
     return build_loop_report(history, alert_scores, activities(ref), check.arr, model, as_of,
                              check.completeness.end_month, ids)
 

@@ -75,3 +75,27 @@ def test_the_executive_figures_from_slices_equal_those_from_the_whole_history(bo
     want, want_summary = tier_lift(full, arr, model, 3, checked.completeness.end_month)
     pd.testing.assert_frame_equal(got, want)
     assert got_summary == want_summary
+
+
+def test_the_loop_report_from_its_columns_equals_the_one_from_whole_score_rows(book):
+    from dataclasses import fields
+
+    from chs_core.outcomes import loop
+    from chs_core.outcomes.loop_report import alert_window_dates, loop_report
+
+    ds, checked, model, dates, full = book
+    columns = ["account_id", "as_of", "arr", "account_name", "segment", "csm", "health_score", "tier", "at_risk",
+               *[f"flag_{f.name}" for f in model.flags]]  # data.LOOP_COLUMNS and the model's flags
+    window = alert_window_dates(dates, model.alert.within_days)
+    activities, end = loop.touch_activities(ds), checked.completeness.end_month
+    got = loop_report(scored_frame(ds, model, dates, columns=columns),
+                      scored_frame(ds, model, window, columns=["account_id", "as_of", "health_score"]),
+                      activities, checked.arr, model, dates[-1], end)
+    want = loop_report(full, scored_frame(ds, model, window), activities, checked.arr, model, dates[-1], end)
+    assert len(want.flags) > 0
+    for field in fields(want):
+        a, b = getattr(got, field.name), getattr(want, field.name)
+        if isinstance(b, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b)
+        else:
+            assert a == b, field.name
