@@ -130,6 +130,7 @@ def scores_now(view: View) -> pd.DataFrame:
 def _bridge_health(key: str, _view: View) -> pd.DataFrame:
     period = _view.period
     movements = arr_movements(_arr(_view.ref), period.start, period.end, _view.ids)
+    movements = movements[movements["movement"] != "flat"]  # no bar lists them: most of 100k accounts, kept out of the cache
     start, end = month_end(period.start), month_end(period.end)  # flagged before: a month end start <= as_of < end
     at_start = _history(_view, [start], ("account_id", "as_of", "health_score", "tier", "at_risk"))
     window = tuple(d for d in _history_dates(_view) if start <= d < end)

@@ -117,5 +117,6 @@ def bridge(health: pd.DataFrame, accounts: pd.DataFrame, r: RetentionKpis, key: 
         "reactivated": st.column_config.CheckboxColumn("Returning"),
     })
     st.caption(f"{count(len(table), 'account')}, {money_full(table['amount'].sum())} {MOVEMENT_LABELS[bar].lower()}.")
-    st.download_button(f"Download {MOVEMENT_LABELS[bar].lower()} accounts (CSV)", csv_bytes(table.drop(columns="open")),
+    st.download_button(f"Download {MOVEMENT_LABELS[bar].lower()} accounts (CSV)", lambda: csv_bytes(table.drop(columns="open")),
+                       # made when clicked, not on every rerun (thousands of rows at 100k accounts)
                        file_name=f"arr_{bar}_{r.period.end:%Y-%m}.csv", mime="text/csv", key="executive_bridge_download")
