@@ -1,8 +1,9 @@
 """Cached loaders shared by every page: one cache per stage, keyed on small values.
 
 Stages: source (location + the Source's key, which changes with any file) -> checked data
--> metrics history (source, signals) -> scored history (source, model). Moving a weight
-re-runs only the last stage.
+-> metrics history (source, signals) -> scores (source, model). Moving a weight re-runs only
+the last stage. Scores are read as slices of the results store (score_slice: the dates and
+columns a page shows), never the whole history of every account at once.
 """
 from __future__ import annotations
 
@@ -90,18 +91,6 @@ def metrics_history(ref: SourceRef, settings: SignalSettings, as_of: date) -> pd
     arr = checked_source(ref).arr
     with source_of(ref).open() as ds:
         return metrics_with_accounts(ds, history_dates(arr, as_of), settings)
-
-
-@st.cache_data(show_spinner="Scoring…", max_entries=setting("cache_entries_scores"))
-def scored_history(ref: SourceRef, model: Model, as_of: date) -> pd.DataFrame:
-    """Scores at every month end up to `as_of` (tier as plain text for easy filtering).
-
-    Read from the results store (chs_core.store) when this source and model were scored before, by the
-    app or the CLI; otherwise scored from stored metrics, computing only the months not stored yet.
-    """
-    arr = checked_source(ref).arr
-    with source_of(ref).open() as ds:
-        return _for_pages(scored_frame(ds, model, history_dates(arr, as_of)))
 
 
 @st.cache_data(show_spinner="Scoring…", max_entries=setting("cache_entries_scores"))
