@@ -16,7 +16,7 @@ from chs_core.sources import Dataset
 from chs_core.sources.csv_layout import DECIMAL_COMMA_NUMBER
 from chs_core.validation import sql
 from chs_core.validation.codes import unknown_codes
-from chs_core.validation.ids import padded_ids, unmatched_accounts
+from chs_core.validation.ids import account_rows, padded_ids, unmatched_accounts
 from chs_core.validation.rules import EVENT_DATE_COLUMNS, PAST_ONLY_COLUMNS, TYPE_HINTS, VALUE_RULES
 from chs_core.validation.soundness import soundness_checks
 from chs_core.validation.subscriptions import derived_table_problems
@@ -119,10 +119,15 @@ def _future_dates(ds: Dataset, table: Table, today: date) -> list[Counted]:
     return checks
 
 
-def _before_customer(ds: Dataset, table: Table) -> list[Problem]:
-    """Rows dated before their account became a customer: a sign of wrong ids or dates (tables disagreeing in time)."""
+def _before_customer(ds: Dataset, table: Table, tally: Tally) -> list[Problem]:
+    """Rows dated before their account became a customer: a sign of wrong ids or dates (tables disagreeing in time).
+
+    The rows are counted only when some account's first row is that early (read with the rows per account id).
+    """
     column = EVENT_DATE_COLUMNS.get(table.name)
     if column is None or column not in _supplied(ds, table) or not ds.has("accounts"):
+        return []
+    if not account_rows(ds, table, tally)[5]:
         return []
     n, examples = _count(ds, sql.dated_before_customer(table.name, column))
     if not n:
@@ -171,9 +176,9 @@ def table_checks(ds: Dataset, table: Table, tally: Tally, today: date) -> list[C
     return [
         direct(lambda: _missing_columns(ds, table)),
         *_no_rows(ds, table), *_wrong_types(ds, table, tally), *_nulls_in_required(ds, table, tally),
-        direct(lambda: _duplicates(ds, table)), direct(lambda: unmatched_accounts(ds, table)),
+        direct(lambda: _duplicates(ds, table)), direct(lambda: unmatched_accounts(ds, table, tally)),
         *padded_ids(ds, table, tally), *_value_rules(ds, table), *unknown_codes(ds, table),
-        direct(lambda: _before_customer(ds, table)), *_future_dates(ds, table, today),
+        direct(lambda: _before_customer(ds, table, tally)), *_future_dates(ds, table, today),
         *soundness_checks(ds, table, tally, today)]
 
 

@@ -8,6 +8,7 @@ from chs_core.errors import Problem
 from chs_core.settings import setting
 from chs_core.sources import Dataset
 from chs_core.validation import sql
+from chs_core.validation.rules import EVENT_DATE_COLUMNS
 from chs_core.validation.tally import Count, Counted, Tally
 
 ID_COLUMNS = ("account_id", "user_id", "ticket_id", "contact_id", "invoice_id")
@@ -37,12 +38,19 @@ def padded_ids(ds: Dataset, table: Table, tally: Tally) -> list[Counted]:
     return checks
 
 
-def unmatched_accounts(ds: Dataset, table: Table) -> list[Problem]:
+def account_rows(ds: Dataset, table: Table, tally: Tally) -> tuple:
+    """sql.unmatched_accounts of the table (with the first dated row per account, for dated tables), once."""
+    column = EVENT_DATE_COLUMNS.get(table.name)
+    dated = column if column in ds.columns.get(table.name, frozenset()) else None
+    return tally.once(("account_rows", table.name), lambda: ds.rows(sql.unmatched_accounts(table.name, dated))[0])
+
+
+def unmatched_accounts(ds: Dataset, table: Table, tally: Tally) -> list[Problem]:
     """Rows whose account_id is not in accounts: an error when ids differ only in case or the share is large."""
     if table.name == "accounts" or "account_id" not in ds.columns.get(table.name, frozenset()) \
             or not ds.has("accounts"):
         return []
-    unmatched, total, by_case, examples, strays = ds.rows(sql.unmatched_accounts(table.name))[0]
+    unmatched, total, by_case, examples, strays, _ = account_rows(ds, table, tally)
     if not unmatched:
         return []
     problems = []

@@ -118,12 +118,16 @@ def dates_after(table: str, column: str) -> str:
         FROM {q(table)} WHERE {after(column)}"""
 
 
-def dated_before_customer(table: str, column: str) -> str:
-    return f"""
-        WITH start AS (
+# When each account became a customer: customer_since, else its first month with ARR.
+_START = """start AS (
             SELECT a.account_id, COALESCE(a.customer_since, min(m.month)) AS since
             FROM accounts a LEFT JOIN arr_monthly m ON m.account_id = a.account_id AND m.arr > 0
-            GROUP BY a.account_id, a.customer_since)
+            GROUP BY a.account_id, a.customer_since)"""
+
+
+def dated_before_customer(table: str, column: str) -> str:
+    return f"""
+        WITH {_START}
         SELECT count(*), list(DISTINCT t.account_id)[1:{EXAMPLES}]
         FROM {q(table)} t JOIN start s USING (account_id)
         WHERE CAST(t.{q(column)} AS DATE) < date_trunc('month', s.since)"""
@@ -181,22 +185,29 @@ def padded_values(table: str, column: str) -> str:
     return f"SELECT count(*), list(DISTINCT {_shown(c)})[1:{EXAMPLES}] FROM {raw(table)} WHERE {padded(column)}"
 
 
-def unmatched_accounts(table: str) -> str:
+def unmatched_accounts(table: str, date_column: str | None = None) -> str:
     """(rows whose account_id is not in accounts, all rows with an id, of those the rows matching only when case
-    is ignored, examples of those, examples of ids not in accounts at all).
+    is ignored, examples of those, examples of ids not in accounts at all, accounts whose first row is dated
+    before the account became a customer: 0 unless date_column is given).
 
-    Rows are counted per id first, so the joins run over distinct ids, not every event.
+    Rows are counted per id first, so the joins run over distinct ids, not every event. The last count tells
+    whether dated_before_customer can find anything: no account's first row is dated before its start, no row is.
     """
+    first = f", min(CAST({q(date_column)} AS DATE)) AS first_day" if date_column else ", NULL AS first_day"
     return f"""
         WITH ids AS (SELECT DISTINCT account_id FROM accounts WHERE account_id IS NOT NULL),
         folded AS (SELECT DISTINCT lower(account_id) AS f FROM accounts WHERE account_id IS NOT NULL),
-        t AS (SELECT account_id, count(*) AS n FROM {q(table)} WHERE account_id IS NOT NULL GROUP BY account_id),
+        t AS (SELECT account_id, count(*) AS n{first} FROM {q(table)} WHERE account_id IS NOT NULL
+              GROUP BY account_id),
         m AS (SELECT t.account_id, t.n, i.account_id IS NOT NULL AS known, f.f IS NOT NULL AS by_case
-              FROM t LEFT JOIN ids i ON i.account_id = t.account_id LEFT JOIN folded f ON f.f = lower(t.account_id))
+              FROM t LEFT JOIN ids i ON i.account_id = t.account_id LEFT JOIN folded f ON f.f = lower(t.account_id)),
+        {_START},
+        latest AS (SELECT account_id, max(since) AS since FROM start GROUP BY account_id)
         SELECT COALESCE(sum(n) FILTER (WHERE NOT known), 0), COALESCE(sum(n), 0),
                COALESCE(sum(n) FILTER (WHERE NOT known AND by_case), 0),
                list({_shown('account_id')} ORDER BY account_id) FILTER (WHERE NOT known AND by_case)[1:{EXAMPLES}],
-               list({_shown('account_id')} ORDER BY account_id) FILTER (WHERE NOT known AND NOT by_case)[1:{EXAMPLES}]
+               list({_shown('account_id')} ORDER BY account_id) FILTER (WHERE NOT known AND NOT by_case)[1:{EXAMPLES}],
+               (SELECT count(*) FROM t JOIN latest l USING (account_id) WHERE t.first_day < date_trunc('month', l.since))
         FROM m"""
 
 

@@ -50,6 +50,7 @@ class Tally:
         self.ds = ds
         self._known: dict[Count, int] = {}
         self._kinds: dict[str, dict[str, str]] = {}
+        self._once: dict[tuple, object] = {}
 
     def kinds(self, table: str) -> dict[str, str]:
         """Column -> DuckDB type of the raw (as supplied) view, for cheaper conditions on non-text columns."""
@@ -69,6 +70,12 @@ class Tally:
             total, *found = self.ds.rows(sql.tally(relation, [c.condition for c in wanted]), params)[0]
             self._known[Count(table, raw, ALL_ROWS)] = int(total)
             self._known.update({c: int(n) for c, n in zip(wanted, found)})
+
+    def once(self, key: tuple, compute: Callable[[], object]) -> object:
+        """A query result more than one check reads (e.g. rows per account id), computed on first use."""
+        if key not in self._once:
+            self._once[key] = compute()
+        return self._once[key]
 
     def count(self, c: Count) -> int:
         if c not in self._known:

@@ -74,3 +74,38 @@ def test_a_clean_table_is_scanned_once_per_view_for_all_its_counted_checks(monke
     assert len(raw) == 2 and sum("GROUP BY" in q for q in raw) == 1
     typed = [q for q in queries if 'FROM "usage_events"' in q and "count(*) FILTER" in q]
     assert len(typed) == 1  # the value rule and the dates after today, together
+
+
+def _add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return date(d.year + y, m + 1, 1)
+
+
+def test_the_sparse_snapshot_counts_equal_a_count_by_hand_on_random_books():
+    import random
+
+    import pandas as pd
+
+    from chs_core.validation.subscriptions import QUERIES
+
+    query = (QUERIES / "sparse_snapshots.sql").read_text()
+    for seed in range(12):
+        rnd = random.Random(seed)
+        months = [_add_months(date(2024, 11, 1), i) for i in range(14)]  # across a year end
+        rows = [(rnd.choice([f"a{i}" for i in range(8)] + [None]), rnd.choice(months) + pd.Timedelta(days=rnd.randrange(3)),
+                 rnd.choice([0.0, 50.0, 100.0])) for _ in range(rnd.randrange(0, 60))]
+        frames = {"accounts": pd.DataFrame({"account_id": [f"a{i}" for i in range(8)]}),
+                  "arr_monthly": pd.DataFrame(rows, columns=["account_id", "month", "arr"])}
+        paid = {(a, m.replace(day=1)) for a, m, arr in rows if a is not None and arr > 0}
+        by_account: dict[str, set] = {}
+        for a, m in paid:
+            by_account.setdefault(a, set()).add(m)
+        holes = sorted(a for a, ms in by_account.items()
+                       if any(_add_months(m, 2) in ms and _add_months(m, 1) not in ms for m in ms))
+        last = max((m for _, m in paid), default=None)
+        before_last = [(a, m) for a, m in paid if m < last]
+        stops = sum((a, _add_months(m, 1)) not in paid for a, m in before_last)
+        eligible = sum(len(ms) >= 3 for ms in by_account.values())
+        with FramesSource(frames).open() as ds:
+            got = ds.rows(query)[0]
+        assert got == (len(holes), eligible, holes[:3] or None, stops, len(before_last)), seed
