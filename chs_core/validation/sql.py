@@ -47,13 +47,14 @@ def filled(column: str, kind: str | None = None) -> str:
 
 
 def blank(column: str, kind: str | None = None) -> str:
-    """NULL or only spaces. trim removes Unicode spaces (category Zs): in text of ASCII characters only (strlen,
-    the bytes, equals length, the characters) that is the ASCII space alone, so only other text is trimmed."""
+    """NULL or only spaces. trim removes Unicode spaces (category Zs), never a printable ASCII character: text
+    starting with one (a byte from '!' to '~', compared without reading the rest) is not blank, other text is
+    trimmed."""
     c = q(column)
     if _scalar(kind):
         return f"{c} IS NULL"
     if kind == "VARCHAR":
-        return f"({c} IS NULL OR CASE WHEN {c} LIKE ' %' OR strlen({c}) <> length({c}) THEN trim({c}) = '' ELSE {c} = '' END)"
+        return f"({c} IS NULL OR CASE WHEN {c} >= '!' AND {c} < chr(127) THEN false ELSE trim({c}) = '' END)"
     return f"{c} IS NULL OR trim(CAST({c} AS VARCHAR)) = ''"
 
 
@@ -70,7 +71,8 @@ def wrong_type(column: str, target: str, kind: str | None = None) -> str:
 
 
 def padded(column: str, kind: str | None = None) -> str:
-    """The value has spaces around it (ASCII text: a leading or trailing space, found without trimming; see blank)."""
+    """The value has spaces around it. In text of ASCII characters only (strlen, the bytes, equals length, the
+    characters) the only Zs character is the space, so a leading or trailing space is looked for instead."""
     c = f"CAST({q(column)} AS VARCHAR)"
     if _scalar(kind):
         return "false"

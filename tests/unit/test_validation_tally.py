@@ -13,7 +13,7 @@ from chs_core.validation import sql
 from chs_core.validation.checks import validate_dataset
 
 TEXT = [None, "", " ", "   ", " a", "a ", " a ", "a", "\t", " \t", "\u00a0", "a\u00a0", "\u3000\u2009", "é ", " é",
-        "\u00a0a\u00a0", "a\n", "%", "_", " %", "% ", "\u200b"]
+        "\u00a0a\u00a0", "a\n", "%", "_", " %", "% ", "\u200b", "!", "~ ", "\x7f", "\x7f ", "\x1f", " !", "\u00a0!"]
 ZS = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 SCALARS = {
     "DATE": ["NULL", "DATE '2025-01-31'", "DATE 'infinity'", "DATE '-infinity'"],
