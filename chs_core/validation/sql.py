@@ -38,12 +38,7 @@ def _scalar(kind: str | None) -> bool:
 
 def filled(column: str, kind: str | None = None) -> str:
     """The value is there: not NULL and not blank text (kind: the raw column's DuckDB type, when known)."""
-    c = q(column)
-    if _scalar(kind):
-        return f"{c} IS NOT NULL"
-    if kind == "VARCHAR":
-        return f"NOT ({blank(column, kind)})"
-    return f"{c} IS NOT NULL AND trim(CAST({c} AS VARCHAR)) <> ''"
+    return f"NOT ({blank(column, kind)})"
 
 
 def blank(column: str, kind: str | None = None) -> str:
