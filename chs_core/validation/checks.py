@@ -127,7 +127,7 @@ def _before_customer(ds: Dataset, table: Table, tally: Tally) -> list[Problem]:
     column = EVENT_DATE_COLUMNS.get(table.name)
     if column is None or column not in _supplied(ds, table) or not ds.has("accounts"):
         return []
-    if not account_rows(ds, table, tally)[5]:
+    if not account_rows(ds, table, tally).early_accounts:
         return []
     n, examples = _count(ds, sql.dated_before_customer(table.name, column))
     if not n:

@@ -3,6 +3,8 @@ belong to no account. A large share of unmatched rows is an error: the figures w
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from chs_core.contract import Table
 from chs_core.errors import Problem
 from chs_core.settings import setting
@@ -38,11 +40,23 @@ def padded_ids(ds: Dataset, table: Table, tally: Tally) -> list[Counted]:
     return checks
 
 
-def account_rows(ds: Dataset, table: Table, tally: Tally) -> tuple:
-    """sql.unmatched_accounts of the table (with the first dated row per account, for dated tables), once."""
+class AccountRows(NamedTuple):
+    """sql.unmatched_accounts of one table."""
+
+    unmatched: int
+    total: int
+    by_case: int
+    examples: list | None
+    strays: list | None
+    early_accounts: int  # accounts whose first dated row is before they became a customer
+
+
+def account_rows(ds: Dataset, table: Table, tally: Tally) -> AccountRows:
+    """The table's rows per account id (with the first dated row per account, for dated tables), queried once."""
     column = EVENT_DATE_COLUMNS.get(table.name)
     dated = column if column in ds.columns.get(table.name, frozenset()) else None
-    return tally.once(("account_rows", table.name), lambda: ds.rows(sql.unmatched_accounts(table.name, dated))[0])
+    return tally.once(("account_rows", table.name),
+                      lambda: AccountRows(*ds.rows(sql.unmatched_accounts(table.name, dated))[0]))
 
 
 def unmatched_accounts(ds: Dataset, table: Table, tally: Tally) -> list[Problem]:
