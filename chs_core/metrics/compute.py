@@ -149,7 +149,7 @@ def _query(scoped: bool) -> str:
 def _bounds(dates: list[date]) -> dict[str, date]:
     """The earliest day each window length can reach ($lo_N: exclusive) and the last as-of date ($hi)."""
     out: dict[str, date] = {"hi": dates[-1]}
-    for days in (56, 90, 180, 365):
+    for days in (0, 56, 90, 180, 365):
         out[f"lo_{days}"] = dates[0] - timedelta(days=days)
     return out
 

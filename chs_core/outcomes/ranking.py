@@ -120,7 +120,7 @@ def _replicate_aucs(score: np.ndarray, y: np.ndarray, codes: np.ndarray, draws: 
     step = max(_BLOCK, min(len(draws), _CELLS // shape[0]))  # bounded memory: (groups x step) floats
     out = []
     for first in range(0, len(draws), step):
-        x = draws[first:first + step].T.astype(float)
+        x = np.ascontiguousarray(draws[first:first + step].T, dtype=float)  # scipy would copy a transposed one twice
         out.append(_auc_from_columns(m_pos @ x, m_neg @ x))
     return np.concatenate(out) if out else np.zeros(0)
 

@@ -2,10 +2,10 @@
 -- Keywords match case-insensitively anywhere in the notes; one note counts once.
 WITH acts AS (
     SELECT account_id, activity_date, activity_type, outcome,
-           len(list_filter($competitor_keywords, lambda k: contains(lower(notes), lower(k)))) > 0 AS competitor,
-           len(list_filter($budget_keywords, lambda k: contains(lower(notes), lower(k)))) > 0 AS budget
-    FROM csm_activities
-    WHERE activity_date > $lo_180 AND activity_date <= $hi AND account_id IN (SELECT account_id FROM _scope)
+           len(list_filter($competitor_keywords, lambda k: contains(note, lower(k)))) > 0 AS competitor,
+           len(list_filter($budget_keywords, lambda k: contains(note, lower(k)))) > 0 AS budget
+    FROM (SELECT *, lower(notes) AS note FROM csm_activities  -- lowered once per note, not once per keyword
+          WHERE activity_date > $lo_180 AND activity_date <= $hi AND account_id IN (SELECT account_id FROM _scope))
 ),
 activity_counts AS (
     SELECT d.as_of, a.account_id,

@@ -8,4 +8,6 @@ LEFT JOIN contacts c
        ON c.account_id = b.account_id
       AND (c.is_champion OR c.role = 'champion')
       AND c.left_date > b.as_of - 90 AND c.left_date <= b.as_of
+      -- the same window over every as-of date of the statement, a constant the scan can filter on
+      AND c.left_date > $lo_90 AND c.left_date <= $hi
 GROUP BY b.account_id, b.as_of
