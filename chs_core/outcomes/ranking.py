@@ -17,6 +17,7 @@ from scipy import sparse
 # replicates are evaluated up to _CELLS (tie group, draw) sums at a time so memory stays small.
 _BLOCK = 16
 _CELLS = 1 << 22
+_KEPT = 4  # draws kept inside shared_draws (the pooled rows' accounts come back most often)
 _SHARED: ContextVar[dict | None] = ContextVar("shared_bootstrap_draws", default=None)
 
 
@@ -74,6 +75,7 @@ def _draws(k: int, samples: int, seed: int) -> np.ndarray:
     over the same accounts, and 200 draws of 100,000 accounts cost about a second each time."""
     cache, key = _SHARED.get(), (k, seed)
     if cache is not None and key in cache and len(cache[key]) >= samples:
+        cache[key] = cache.pop(key)  # the latest used is kept longest
         return cache[key][:samples]  # draws are made one after another: fewer samples are the first ones
     rng = np.random.default_rng(seed)
     blocks = []
@@ -82,6 +84,8 @@ def _draws(k: int, samples: int, seed: int) -> np.ndarray:
         blocks.append(block.astype(np.uint8) if block.max(initial=0) < 256 else block)  # counts are small
     counts = np.concatenate(blocks) if blocks else np.zeros((0, k), dtype=np.uint8)
     if cache is not None:
+        while len(cache) >= _KEPT:  # each partly covered metric has its own set of accounts: keep the latest
+            cache.pop(next(iter(cache)))
         cache[key] = counts
     return counts
 
@@ -117,7 +121,7 @@ def _replicate_aucs(score: np.ndarray, y: np.ndarray, codes: np.ndarray, draws: 
     shape = (int(merged[-1]) + 1, k)
     m_pos = sparse.csr_matrix((np.ones(int(y.sum())), (g[y], codes[y])), shape=shape)
     m_neg = sparse.csr_matrix((np.ones(int((~y).sum())), (g[~y], codes[~y])), shape=shape)
-    step = max(_BLOCK, min(len(draws), _CELLS // shape[0]))  # bounded memory: (groups x step) floats
+    step = max(_BLOCK, min(len(draws), _CELLS // max(shape)))  # bounded memory: (groups or accounts) x step
     out = []
     for first in range(0, len(draws), step):
         x = np.ascontiguousarray(draws[first:first + step].T, dtype=float)  # scipy would copy a transposed one twice
