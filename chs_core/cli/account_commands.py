@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import timedelta
 
-from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_arg, open_data, parse_date
+from chs_core.cli.common import UsageError, add_data_options, opened_for_scoring, parse_date
 from chs_core.export import safe_csv
 from chs_core.workspace import QueueFilter, apply_filter, explain, explain_change, order_rule, queue_for
 from chs_core.workspace.change import why_it_moved
@@ -46,10 +46,7 @@ def _known(value: str, valid: list[str], what: str, option: str) -> None:
 
 
 def cmd_explain(args) -> int:
-    ds, checked = open_data(args)
-    with ds:
-        model = model_arg(args)
-        as_of = as_of_arg(args, checked)
+    with opened_for_scoring(args) as (ds, checked, model, as_of):
         _known(args.account_id, checked.accounts["account_id"].astype(str).tolist(), "account", "account id")
         since = args.since or as_of - timedelta(days=30)
         if since >= as_of:
@@ -101,10 +98,7 @@ def _text(e, change, name: str, why: str) -> str:
 
 
 def cmd_queue(args) -> int:
-    ds, checked = open_data(args)
-    with ds:
-        model = model_arg(args)
-        as_of = as_of_arg(args, checked)
+    with opened_for_scoring(args) as (ds, checked, model, as_of):
         if args.csm is not None:
             _known(args.csm, sorted(checked.accounts["csm"].dropna().astype(str).unique()), "CSM", "--csm")
         queue = queue_for(ds, model, as_of)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_arg, open_data
+from chs_core.cli.common import UsageError, add_data_options, open_data, opened_for_scoring
 from chs_core.kpis.cohorts import COHORT_BY, cohort_accounts, cohort_table, triangle_frame
 from chs_core.outcomes.loop import touch_activities
 from chs_core.outcomes.loop_report import alert_window_dates, loop_report
@@ -45,10 +45,7 @@ def cmd_cohorts(args) -> int:
 
 
 def cmd_loop(args) -> int:
-    ds, checked = open_data(args)
-    with ds:
-        model = model_arg(args)
-        as_of = as_of_arg(args, checked)
+    with opened_for_scoring(args) as (ds, checked, model, as_of):
         dates = history_dates(checked.arr, as_of)
         history = score_dates(ds, model, dates).frame
         alert_scores = score_dates(ds, model, alert_window_dates(dates, model.alert.within_days)).frame

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -63,6 +65,15 @@ def open_data(args) -> tuple[Dataset, CheckedSource]:
 
 def model_arg(args) -> Model:
     return load_model(args.model)
+
+
+@contextlib.contextmanager
+def opened_for_scoring(args) -> Iterator[tuple[Dataset, CheckedSource, Model, date]]:
+    """What every scoring command starts with: --data opened and checked, --model loaded, the as-of date resolved
+    (see as_of_arg); the data is closed on leaving, also when the model or the date is refused."""
+    ds, checked = open_data(args)
+    with ds:
+        yield ds, checked, model_arg(args), as_of_arg(args, checked)
 
 
 def _first_month(checked: CheckedSource) -> date | None:

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from chs_core.cli.common import UsageError, add_data_options, as_of_arg, model_arg, open_data
+from chs_core.cli.common import UsageError, add_data_options, opened_for_scoring
 from chs_core.model import save_model
 from chs_core.outcomes.backtest import run_backtest
 from chs_core.outcomes.summary import summary_text
@@ -51,10 +51,8 @@ def _check_judging(args) -> None:
 
 def cmd_backtest(args) -> int:
     _check_judging(args)
-    ds, checked = open_data(args)
-    with ds:
-        model = model_arg(args)
-        dates = history_dates(checked.arr, as_of_arg(args, checked))
+    with opened_for_scoring(args) as (ds, checked, model, as_of):
+        dates = history_dates(checked.arr, as_of)
         metrics = metrics_with_accounts(ds, dates, model.signals)
         stored = ds.source_key and default_store() is not None  # a model seen before is not scored again
         scored = scored_frame(ds, model, dates) if stored else score_frame(metrics, model).frame
@@ -73,10 +71,7 @@ def cmd_suggest(args) -> int:
         raise UsageError(f"--out {args.out}: the folder {args.out.parent} does not exist; create it or pick another")
     if args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give a file name such as {args.out / 'draft.yaml'}")
-    ds, checked = open_data(args)
-    with ds:
-        model = model_arg(args)
-        as_of = as_of_arg(args, checked)
+    with opened_for_scoring(args) as (ds, checked, model, as_of):
         metrics = metrics_with_accounts(ds, history_dates(checked.arr, as_of), model.signals)
     try:
         s = suggest_weights(metrics, checked.arr, model, args.horizon_months, checked.completeness.end_month,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chs_core.cli.common import UsageError, add_data_options, as_of_arg, check_output, json_text, model_arg, open_data
+from chs_core.cli.common import UsageError, add_data_options, check_output, json_text, opened_for_scoring
 from chs_core.kpis.executive import drop_alert_summary, executive_summary
 from chs_core.kpis.periods import PERIOD_MONTHS, month_end, previous_period, resolve_period
 from chs_core.outcomes.alerts import alert_dates, score_drops
@@ -30,10 +30,7 @@ def register(sub) -> dict:
 
 def cmd_score(args) -> int:
     check_output(args.output)
-    ds, checked = open_data(args)
-    with ds:
-        model = model_arg(args)
-        as_of = as_of_arg(args, checked)
+    with opened_for_scoring(args) as (ds, checked, model, as_of):
         frame = scored_frame(ds, model, [as_of])
     components = [c for c in frame.columns if c.startswith("component_score_")]
     out = frame[[c for c in SCORE_COLUMNS if c in frame.columns] + components].copy()
@@ -50,10 +47,7 @@ def cmd_score(args) -> int:
 
 
 def cmd_kpis(args) -> int:
-    ds, checked = open_data(args)
-    with ds:
-        model = model_arg(args)
-        as_of = as_of_arg(args, checked)
+    with opened_for_scoring(args) as (ds, checked, model, as_of):
         period = resolve_period(args.period, end_month_for(as_of))
         last_month = checked.completeness.last_month
         if last_month is not None and period.end > last_month:

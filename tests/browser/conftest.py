@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -43,6 +44,11 @@ class App:
         self.console_errors: list[str] = []
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        self.hosts: set[str] = set()  # every host the page asked for: the app never reaches the network
+        page.on("request", lambda request: self.hosts.add(urlparse(request.url).hostname or request.url.split(":")[0]))
+
+    def expect_only_local_requests(self) -> None:
+        assert self.hosts <= {"127.0.0.1", "localhost", "data", "blob"}, self.hosts
 
     @property
     def main(self):

@@ -45,6 +45,7 @@ def _check_story_page(app) -> None:
 
 def test_seed_story_account_page_desktop(app, shoot):
     _check_story_page(app)
+    app.expect_only_local_requests()  # its ECharts charts, like the executive page's Plotly ones, load nothing remote
     shoot(app.page, "account-story-alert.png")
 
 
