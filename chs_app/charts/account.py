@@ -122,12 +122,24 @@ def history_option(history: pd.DataFrame, tiers: Sequence[tuple[str, float, str]
     return option
 
 
+# 12 distinct colours (ECharts' default palette has 9 and repeats, so two features shared a colour)
+FEATURE_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                   "#9c755f", "#bab0ac", "#1f3b73", "#8cd17d")
+
+
 def usage_option(usage: pd.DataFrame) -> dict:
-    """Events per week, stacked by feature; the tooltip of a bar gives that feature's active users that week."""
-    series = [{"type": "bar", "name": str(feature), "stack": "events",
-               "data": [[_day(w), int(e), int(u)] for w, e, u in zip(rows["week"], rows["events"], rows["active_users"])],
-               "tooltip": {"formatter": "{a}, week of {@[0]}: {@[1]} events, {@[2]} active users"}}
-              for feature, rows in usage.groupby("feature", sort=True)]
+    """Events per week, stacked by feature; the tooltip of a bar gives that feature's active users that week.
+
+    Every feature gets every week (0 where it had no events): ECharts stacks bars by position in each series, so
+    series of different lengths would stack one week's bar onto another week's and leave floating gaps."""
+    weeks = sorted(set(usage["week"]))
+    series = []
+    for i, (feature, rows) in enumerate(usage.groupby("feature", sort=True)):
+        by_week = {w: (int(e), int(u)) for w, e, u in zip(rows["week"], rows["events"], rows["active_users"])}
+        series.append({"type": "bar", "name": str(feature), "stack": "events",
+                       "itemStyle": {"color": FEATURE_COLOURS[i % len(FEATURE_COLOURS)]},
+                       "data": [[_day(w), *by_week.get(w, (0, 0))] for w in weeks],
+                       "tooltip": {"formatter": "{a}, week of {@[0]}: {@[1]} events, {@[2]} active users"}})
     option = _base()
     option.update({"legend": {"top": 0, "left": 0, "type": "scroll"}, "tooltip": {"trigger": "item", "confine": True},
                    "xAxis": {"type": "time"}, "yAxis": {"type": "value"},

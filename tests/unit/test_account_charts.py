@@ -58,6 +58,17 @@ def test_usage_and_arr_options():
                           "events": [4, 10]})
     series = usage_option(usage)["series"]
     assert [(s["name"], s["data"]) for s in series] == [("a", [["2026-01-05", 10, 3]]), ("b", [["2026-01-05", 4, 1]])]
+    assert series[0]["itemStyle"]["color"] != series[1]["itemStyle"]["color"]
+
+
+def test_usage_stacks_line_up_by_week_when_a_feature_misses_weeks():
+    # ECharts stacks by position in each series: "b" has no events in the first week, so without a 0 there its
+    # second-week bar would be stacked onto "a"'s first-week bar.
+    usage = pd.DataFrame({"week": [date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 12)], "feature": ["a", "a", "b"],
+                          "active_users": [2, 3, 1], "events": [5, 6, 7]})
+    a, b = usage_option(usage)["series"]
+    assert a["data"] == [["2026-01-05", 5, 2], ["2026-01-12", 6, 3]]
+    assert b["data"] == [["2026-01-05", 0, 0], ["2026-01-12", 7, 1]]
     arr = pd.DataFrame({"month": [date(2026, 1, 1)], "arr": [1200.0], "seats": [None]})
     assert [s["name"] for s in arr_option(arr)["series"]] == ["ARR"]  # no seats: no seat line
     arr["seats"] = [10.0]
