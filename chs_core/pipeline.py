@@ -18,6 +18,7 @@ from chs_core.metrics.catalog import SignalSettings
 from chs_core.metrics.compute import compute_metrics, month_end_dates
 from chs_core.model import Model
 from chs_core.scoring.score import Scores, score_frame
+from chs_core.selection import flagged_ids, sliced
 from chs_core.settings import setting
 from chs_core.sources import Dataset, Source, source_for
 from chs_core.sources.redact import redact
@@ -150,10 +151,7 @@ def scored_frame(ds: Dataset, model: Model, as_of_dates: list[date], account_ids
     if store is not None:
         return store.scores(ds, ds.source_key, as_of_dates, model,
                             lambda dates: metrics_with_accounts(ds, dates, model.signals), account_ids, columns)
-    frame = score_dates(ds, model, as_of_dates).frame
-    if account_ids is not None:
-        frame = frame[frame["account_id"].isin({str(a) for a in account_ids})].reset_index(drop=True)
-    return frame if columns is None else frame[[c for c in frame.columns if c in set(columns)]]
+    return sliced(score_dates(ds, model, as_of_dates).frame, account_ids, columns)
 
 
 def flagged_accounts(ds: Dataset, model: Model, as_of_dates: list[date], flag: str = "at_risk") -> list[str]:
@@ -165,5 +163,4 @@ def flagged_accounts(ds: Dataset, model: Model, as_of_dates: list[date], flag: s
                                       lambda dates: metrics_with_accounts(ds, dates, model.signals), flag)
     if not as_of_dates:
         return []
-    frame = score_dates(ds, model, as_of_dates).frame
-    return sorted(set(frame.loc[frame[flag].astype("boolean").fillna(False).astype(bool), "account_id"].astype(str)))
+    return flagged_ids(score_dates(ds, model, as_of_dates).frame, flag)

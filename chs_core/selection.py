@@ -22,3 +22,20 @@ def only_accounts(frame: pd.DataFrame, account_ids: Iterable[str] | None) -> pd.
     if account_ids is None:
         return frame
     return frame[frame["account_id"].astype(str).isin(set(map(str, account_ids)))]
+
+
+def sliced(frame: pd.DataFrame, account_ids: Iterable[str] | None = None,
+           columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """A freshly scored frame cut as the results store reads it: only these accounts (index renumbered), only
+    these columns (in the frame's order); None keeps every account or every column."""
+    if account_ids is not None:
+        frame = only_accounts(frame, account_ids).reset_index(drop=True)
+    if columns is None:
+        return frame
+    wanted = set(columns)
+    return frame[[c for c in frame.columns if c in wanted]]
+
+
+def flagged_ids(frame: pd.DataFrame, flag: str) -> list[str]:
+    """Sorted ids of the accounts whose `flag` column is true in some row (missing counts as not flagged)."""
+    return sorted(set(frame.loc[frame[flag].astype("boolean").fillna(False).astype(bool), "account_id"].astype(str)))

@@ -26,6 +26,7 @@ from chs_core.metrics.catalog import SignalSettings
 from chs_core.metrics.compute import compute_metrics
 from chs_core.model import Model
 from chs_core.scoring.score import score_frame
+from chs_core.selection import flagged_ids, sliced
 from chs_core.settings import REPO_ROOT, setting
 from chs_core.sources import Dataset
 from chs_core.store import sql
@@ -98,17 +99,11 @@ class ResultsStore:
         """
         dates = sorted({pd.Timestamp(d).date() for d in as_of_dates})
         try:
-            keys = self.keys(ds, source_key)
-            mkey = model_key(model)
-            wanted = [(keys.key_at(d), d) for d in dates]
-            self._fill("scores", "model_key", mkey, wanted, lambda missing: score_frame(metrics_for(missing), model).frame)
+            mkey, wanted = self._stored_scores(ds, source_key, dates, model, metrics_for)
             return _with_times(self._read("scores", "model_key", mkey, wanted, account_ids, columns))
         except duckdb.IOException as exc:
             print(f"Results store {self.path} is busy ({exc}); computing without it.", file=sys.stderr)
-            frame = score_frame(metrics_for(dates), model).frame
-            if account_ids is not None:
-                frame = frame[frame["account_id"].isin({str(a) for a in account_ids})].reset_index(drop=True)
-            return frame if columns is None else frame[[c for c in frame.columns if c in set(columns)]]
+            return sliced(score_frame(metrics_for(dates), model).frame, account_ids, columns)
 
     def flagged_accounts(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date], model: Model,
                          metrics_for: Callable[[list[date]], pd.DataFrame], flag: str = "at_risk") -> list[str]:
@@ -118,10 +113,7 @@ class ResultsStore:
         if not dates:
             return []
         try:
-            keys = self.keys(ds, source_key)
-            mkey = model_key(model)
-            wanted = [(keys.key_at(d), d) for d in dates]
-            self._fill("scores", "model_key", mkey, wanted, lambda missing: score_frame(metrics_for(missing), model).frame)
+            mkey, wanted = self._stored_scores(ds, source_key, dates, model, metrics_for)
             wanted_set = set(wanted)
             with _LOCK, self._connect() as con:
                 tables = sorted({t for k, d, t in con.execute(sql.SELECT_DONE, ["scores", mkey]).fetchall()
@@ -131,8 +123,16 @@ class ResultsStore:
             return sorted(found)
         except duckdb.IOException as exc:
             print(f"Results store {self.path} is busy ({exc}); computing without it.", file=sys.stderr)
-            frame = score_frame(metrics_for(dates), model).frame
-            return sorted(set(frame.loc[frame[flag].astype("boolean").fillna(False).astype(bool), "account_id"].astype(str)))
+            return flagged_ids(score_frame(metrics_for(dates), model).frame, flag)
+
+    def _stored_scores(self, ds: Dataset, source_key: str, dates: list[date], model: Model,
+                       metrics_for: Callable[[list[date]], pd.DataFrame]) -> tuple[str, list[tuple[str, date]]]:
+        """The model key and the (data key, as-of) pairs of the dates, every one of them stored (the missing scored)."""
+        keys = self.keys(ds, source_key)
+        mkey = model_key(model)
+        wanted = [(keys.key_at(d), d) for d in dates]
+        self._fill("scores", "model_key", mkey, wanted, lambda missing: score_frame(metrics_for(missing), model).frame)
+        return mkey, wanted
 
     # --- validation (store.checked) ------------------------------------------------
     def stored_problems(self, key: str) -> list[dict] | None:
