@@ -93,13 +93,6 @@ def metrics_history(ref: SourceRef, settings: SignalSettings, as_of: date) -> pd
         return metrics_with_accounts(ds, history_dates(arr, as_of), settings)
 
 
-@st.cache_data(show_spinner="Scoring…", max_entries=setting("cache_entries_scores"))
-def scores_at(ref: SourceRef, model: Model, dates: tuple[date, ...]) -> pd.DataFrame:
-    """Scores at a few arbitrary dates (e.g. the two ends of the score-drop alert window)."""
-    with source_of(ref).open() as ds:
-        return _for_pages(scored_frame(ds, model, list(dates)))
-
-
 @st.cache_data(show_spinner="Reading scores…", max_entries=4 * setting("cache_entries_scores"))
 def _score_slice(key: str, _ref: SourceRef, _model: Model, dates: tuple[date, ...],
                  columns: tuple[str, ...] | None) -> pd.DataFrame:
@@ -108,7 +101,8 @@ def _score_slice(key: str, _ref: SourceRef, _model: Model, dates: tuple[date, ..
         if dates:
             frame = scored_frame(ds, _model, list(dates), columns=wanted)
         else:  # no date asked for: the frame with no rows but its columns, so pages filter and count it as usual
-            first = history_dates(checked_source(_ref).arr, checked_source(_ref).default_as_of)[:1]
+            check = checked_source(_ref)
+            first = history_dates(check.arr, check.default_as_of)[:1]
             frame = scored_frame(ds, _model, first, columns=wanted).iloc[:0].copy()
     return _for_pages(frame, dates_as_objects=columns is None)
 
@@ -119,7 +113,7 @@ def score_slice(ref: SourceRef, model: Model, model_key: str, dates: tuple[date,
     without loading every account-month. model_key: short_digest(repr(model)).
 
     columns: only these, with as_of kept a timestamp (a million date objects cost seconds to make and to copy
-    in and out of the cache); None: every column, as_of a date, as scored_history gives them."""
+    in and out of the cache); None: every column, as_of a date."""
     return _score_slice(f"{ref}|{model_key}", ref, model, tuple(sorted(dates)), columns)
 
 

@@ -138,7 +138,6 @@ def _bridge_health(key: str, _view: View) -> pd.DataFrame:
     out = movement_health(movements, at_start, period, flagged)
     # The date each account's page opens at: a churned account's last paid month end, else the period end.
     last_paid = last_paid_month_end(_arr(_view.ref), out.loc[out["movement"] == "churn", "account_id"], period)
-    end = month_end(period.end)
     return out.assign(link_as_of=[last_paid.get(a, end) if m == "churn" else end
                                   for a, m in zip(out["account_id"].astype(str), out["movement"])])
 
@@ -151,7 +150,7 @@ def bridge_health(view: View) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
 def _drop_alerts(key: str, _view: View) -> pd.DataFrame:
     model, as_of = _view.model, _view.as_of
-    scored = data.scores_at(_view.ref, model, tuple(alert_dates(as_of, model.alert)))
+    scored = data.score_slice(_view.ref, model, _view.model_key, tuple(alert_dates(as_of, model.alert)))
     fired = only_accounts(score_drops(scored, as_of, model.alert), _view.ids).reset_index(drop=True)
     before = scored[pd.to_datetime(scored["as_of"]).dt.date == alert_dates(as_of, model.alert)[0]]
     # Each account's page compares the as-of date with the start of the drop window: the drop and what caused it.
