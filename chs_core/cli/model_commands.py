@@ -7,7 +7,7 @@ from pathlib import Path
 
 from chs_core.cli.common import UsageError, add_data_options, opened_for_scoring
 from chs_core.model import save_model
-from chs_core.outcomes.backtest import run_backtest
+from chs_core.outcomes.backtest import run_backtest, scored_columns
 from chs_core.outcomes.summary import summary_text
 from chs_core.pipeline import history_dates, metrics_with_accounts, scored_frame
 from chs_core.scoring.score import score_frame
@@ -55,7 +55,8 @@ def cmd_backtest(args) -> int:
         dates = history_dates(checked.arr, as_of)
         metrics = metrics_with_accounts(ds, dates, model.signals)
         stored = ds.source_key and default_store() is not None  # a model seen before is not scored again
-        scored = scored_frame(ds, model, dates) if stored else score_frame(metrics, model).frame
+        scored = (scored_frame(ds, model, dates, columns=scored_columns(model, metrics.columns)) if stored
+                  else score_frame(metrics, model).frame)
     bt = run_backtest(scored, checked.arr, model=model, metrics=metrics, horizon_months=args.horizon_months,
                       end_month=checked.completeness.end_month, samples=args.bootstrap)
     if args.format == "text":

@@ -20,6 +20,7 @@ import pandas as pd
 
 from chs_core.contract import TABLES_BY_NAME
 from chs_core.errors import Problem
+from chs_core.sources.result_frames import result_frame
 from chs_core.sources.sql import count_rows_sql, select_columns_sql
 
 Params = list | dict | None
@@ -51,14 +52,14 @@ class Dataset:
         return column is None or column in self.columns.get(table_name, frozenset())
 
     def df(self, sql: str, params: Params = None) -> pd.DataFrame:
-        return self.con.execute(sql, params or []).df()
+        return result_frame(self.con, sql, params)
 
     def rows(self, sql: str, params: Params = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
 
     def scalar(self, sql: str, params: Params = None) -> object:
-        row = self.con.execute(sql, params or []).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute(sql, params or []).fetchall()  # fetched to the end: no result left open
+        return rows[0][0] if rows else None
 
     def table(self, name: str, columns: Sequence[str] | None = None, order_by: Sequence[str] = ()) -> pd.DataFrame:
         """A contract table (typed view) as a frame; columns are checked against the contract, never taken from data."""

@@ -61,8 +61,8 @@ def last_day_covered(con: duckdb.DuckDBPyConnection, rule: SubscriptionRule, tod
     if rule.through is not None:
         return rule.through
     row = con.execute(_query("latest_subscription_day"),
-                      {"today": today or date.today(), "inclusive": rule.end_inclusive}).fetchone()
-    return row[0] if row else None
+                      {"today": today or date.today(), "inclusive": rule.end_inclusive}).fetchall()
+    return row[0][0] if row else None
 
 
 def derive_from_subscriptions(con: duckdb.DuckDBPyConnection, columns: dict[str, frozenset[str]],

@@ -34,7 +34,7 @@ def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config=config)
     con.execute(sql.NO_PROGRESS_BAR)  # long queries never draw on the CLI's output
     zone = str(setting("data_time_zone"))
-    if not con.execute(sql.TIME_ZONE_KNOWN, [zone]).fetchone()[0]:
+    if not con.execute(sql.TIME_ZONE_KNOWN, [zone]).fetchall()[0][0]:
         con.close()
         raise DataError([Problem("settings", "data_time_zone", None, f"unknown time zone {zone[:60]!r}",
                                  "set CHS_DATA_TIME_ZONE to a tz database name such as UTC or Europe/Berlin")])
@@ -88,7 +88,7 @@ def define_views(con: duckdb.DuckDBPyConnection, raw_relations: dict[str, str], 
         try:
             con.execute(sql.probe_raw_sql(table, relation))
             if table.name in materialise:
-                con.execute(sql.count_raw_sql(table)).fetchone()  # surface read errors per file
+                con.execute(sql.count_raw_sql(table)).fetchall()  # surface read errors per file
         except duckdb.Error as exc:
             problems.append(read_problem(table, exc))
             con.execute(sql.drop_raw_sql(table))

@@ -29,6 +29,7 @@ from chs_core.scoring.score import score_frame
 from chs_core.selection import flagged_ids, sliced
 from chs_core.settings import REPO_ROOT, setting
 from chs_core.sources import Dataset
+from chs_core.sources.result_frames import result_frame
 from chs_core.store import sql
 from chs_core.store.fingerprint import DataKeys, data_keys, digest_cache_key, model_key, signals_key
 
@@ -58,7 +59,7 @@ class ResultsStore:
         """Data keys of the opened source; its digests are computed once per Source.key (and way of reading)."""
         cache_key = digest_cache_key(source_key)
         with _LOCK, self._connect() as con:
-            cached = con.execute(sql.SELECT_DIGESTS, [cache_key]).df()
+            cached = result_frame(con, sql.SELECT_DIGESTS, [cache_key])
         if not cached.empty:
             cached["month"] = pd.to_datetime(cached["month"]).dt.date
             return data_keys(ds, cached)
@@ -233,7 +234,7 @@ class ResultsStore:
                 params: list = [[k for k, _ in wanted], [d for _, d in wanted], key]
                 if account_ids is not None:
                     params.append(sorted({str(a) for a in account_ids}))
-                part = con.execute(sql.read_rows(physical, key_column, columns, account_ids is not None), params).df()
+                part = result_frame(con, sql.read_rows(physical, key_column, columns, account_ids is not None), params)
                 parts.append(_restore(part, dtypes))
         if not parts:
             return pd.DataFrame()
