@@ -7,12 +7,13 @@ from pathlib import Path
 
 from chs_core.cli.common import UsageError, add_data_options, opened_for_scoring
 from chs_core.model import save_model
-from chs_core.outcomes.backtest import run_backtest, scored_columns
+from chs_core.outcomes.backtest import Backtest, run_backtest, scored_columns
 from chs_core.outcomes.summary import summary_text
 from chs_core.pipeline import history_dates, metrics_with_accounts, scored_frame
 from chs_core.scoring.score import score_frame
 from chs_core.settings import setting
 from chs_core.store import default_store
+from chs_core.store.reports import backtest_key, keep_backtest, kept_backtest
 from chs_core.tuning import NotEnoughHistory, suggest_weights
 
 
@@ -53,17 +54,29 @@ def cmd_backtest(args) -> int:
     _check_judging(args)
     with opened_for_scoring(args) as (ds, checked, model, as_of):
         dates = history_dates(checked.arr, as_of)
-        metrics = metrics_with_accounts(ds, dates, model.signals)
-        stored = ds.source_key and default_store() is not None  # a model seen before is not scored again
-        scored = (scored_frame(ds, model, dates, columns=scored_columns(model, metrics.columns)) if stored
-                  else score_frame(metrics, model).frame)
-    bt = run_backtest(scored, checked.arr, model=model, metrics=metrics, horizon_months=args.horizon_months,
-                      end_month=checked.completeness.end_month, samples=args.bootstrap)
-    if args.format == "text":
-        print(summary_text(bt))
-    else:
-        print(json.dumps(bt.to_dict(), indent=1, allow_nan=False))
+        end_month = checked.completeness.end_month
+        store = default_store() if ds.source_key else None
+        key = store and backtest_key(store, ds, dates, model, horizon_months=args.horizon_months,
+                                     samples=args.bootstrap, end_month=end_month)
+        report = kept_backtest(store, key) if key else None  # the same backtest asked before: read back
+        if report is None:
+            bt = _backtest(ds, checked.arr, model, dates, end_month, store is not None, args)
+            report = {"json": json.dumps(bt.to_dict(), indent=1, allow_nan=False), "text": summary_text(bt)}
+            if key:
+                keep_backtest(store, key, report)
+    print(report[args.format])
     return 0
+
+
+def _backtest(ds, arr, model, dates, end_month, stored: bool, args) -> Backtest:
+    if stored:  # a model seen before is not scored again; scoring reads no account attributes from here
+        metrics = metrics_with_accounts(ds, dates, model.signals, with_accounts=False)
+        scored = scored_frame(ds, model, dates, columns=scored_columns(model, metrics.columns))
+    else:
+        metrics = metrics_with_accounts(ds, dates, model.signals)
+        scored = score_frame(metrics, model).frame
+    return run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=args.horizon_months,
+                        end_month=end_month, samples=args.bootstrap)
 
 
 def cmd_suggest(args) -> int:

@@ -50,9 +50,9 @@ def validated(ds: Dataset, today: date | None = None) -> list[Problem]:
     if store is None or sum(ds.row_counts().values()) < setting("validation_cache_rows"):
         return validate_dataset(ds, today)
     key = validation_key(ds.source_key, today)
-    stored = store.stored_problems(key)
+    stored = store.kept("validation", key)
     if stored is not None:
-        return [Problem(**p) for p in stored]
+        return [Problem(**p) for p in json.loads(stored)]
     problems = validate_dataset(ds, today)
-    store.keep_problems(key, [asdict(p) for p in problems])
+    store.keep("validation", key, json.dumps([asdict(p) for p in problems]))
     return problems

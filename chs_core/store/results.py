@@ -135,21 +135,25 @@ class ResultsStore:
         self._fill("scores", "model_key", mkey, wanted, lambda missing: score_frame(metrics_for(missing), model).frame)
         return mkey, wanted
 
-    # --- validation (store.checked) ------------------------------------------------
-    def stored_problems(self, key: str) -> list[dict] | None:
-        """The problems stored under a validation key (None: not validated with that key)."""
+    # --- finished results kept as text (store.checked, store.reports) ----------------
+    def kept(self, kind: str, key: str) -> str | None:
+        """The text kept under (kind, key); None when there is none or another process holds the store."""
         try:
             with _LOCK, self._connect() as con:
-                row = con.execute(sql.SELECT_PROBLEMS, [key]).fetchone()
-        except duckdb.IOException:  # another process holds the store: validate afresh
+                rows = con.execute(sql.SELECT_KEPT, [kind, key]).fetchall()
+        except duckdb.IOException:  # the caller computes afresh
             return None
-        return None if row is None else json.loads(row[0])
+        return rows[0][0] if rows else None
 
-    def keep_problems(self, key: str, problems: list[dict]) -> None:
+    def keep(self, kind: str, key: str, body: str, newest: int = 50) -> None:
+        """Keep `body` under (kind, key); of each kind only the `newest` stay."""
         try:
             with _LOCK, self._connect() as con:
-                con.execute(sql.DELETE_PROBLEMS, [key])
-                con.execute(sql.INSERT_PROBLEMS, [key, json.dumps(problems)])
+                con.execute(sql.BEGIN)
+                con.execute(sql.DELETE_KEPT, [kind, key])
+                con.execute(sql.INSERT_KEPT, [kind, key, body])
+                con.execute(sql.PRUNE_KEPT, [kind, kind, newest])
+                con.execute(sql.COMMIT)
         except duckdb.IOException:
             pass
 

@@ -20,12 +20,15 @@ SCHEMA = (
     # When each stored (data key, as-of) entry was last asked for: the least recently used are pruned.
     """CREATE TABLE IF NOT EXISTS used (
            kind VARCHAR, key VARCHAR, data_key VARCHAR, as_of DATE, used_at TIMESTAMP)""",
-    # The problems a validation found (a JSON list), per store.checked.validation_key.
-    "CREATE TABLE IF NOT EXISTS validations (key VARCHAR, problems VARCHAR)",
+    # Finished results kept as text, per kind: the problems a validation found (store.checked), a backtest's
+    # report (store.reports); each under a key of everything it depends on.
+    "CREATE TABLE IF NOT EXISTS kept (kind VARCHAR, key VARCHAR, body VARCHAR, kept_at TIMESTAMP)",
 )
-SELECT_PROBLEMS = "SELECT problems FROM validations WHERE key = ?"
-DELETE_PROBLEMS = "DELETE FROM validations WHERE key = ?"
-INSERT_PROBLEMS = "INSERT INTO validations VALUES (?, ?)"
+SELECT_KEPT = "SELECT body FROM kept WHERE kind = ? AND key = ?"
+DELETE_KEPT = "DELETE FROM kept WHERE kind = ? AND key = ?"
+INSERT_KEPT = "INSERT INTO kept VALUES (?, ?, ?, now())"
+PRUNE_KEPT = ("DELETE FROM kept WHERE kind = ? AND key NOT IN "
+              "(SELECT key FROM kept WHERE kind = ? ORDER BY kept_at DESC LIMIT ?)")
 
 
 def month_digest(table: Table, columns: Sequence[str], date_column: str | None, date_type: str | None) -> str:

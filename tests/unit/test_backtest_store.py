@@ -1,16 +1,22 @@
-"""`python -m chs_core backtest` from stored metrics and scores equals the backtest computed afresh, and the
-bootstrap draws shared inside one backtest give the very intervals that separate draws give."""
+"""`python -m chs_core backtest` from stored metrics and scores equals the backtest computed afresh, a backtest
+asked again is read back until its data, model or options change, and the bootstrap draws shared inside one
+backtest give the very intervals that separate draws give."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from chs_core.cli import main
+from chs_core.cli import main, model_commands
 from chs_core.demo.build import generate_demo
+from chs_core.model import load_model, save_model
+from chs_core.model.edits import with_component_weight
 from chs_core.outcomes.ranking import auc_difference_interval, auc_interval, shared_draws
+from chs_core.settings import DEFAULT_MODEL
 from chs_core.store import results
 from tests.fixtures import write_csv_folder
 
@@ -21,12 +27,12 @@ def book(tmp_path_factory):
     return write_csv_folder(frames, tmp_path_factory.mktemp("book"))
 
 
-def _backtest(capsys, monkeypatch, folder, store: str) -> dict:
+def _backtest(capsys, monkeypatch, folder, store: str, *extra: str) -> dict:
     monkeypatch.setenv("CHS_RESULTS_STORE", store)
-    code = main(["backtest", "--data", str(folder), "--bootstrap", "40"])
+    code = main(["backtest", "--data", str(folder), "--bootstrap", "40", *extra])
     out, _ = capsys.readouterr()
     assert code == 0
-    return json.loads(out)
+    return json.loads(out) if "text" not in extra else out
 
 
 def test_backtest_from_the_store_equals_the_fresh_backtest(capsys, monkeypatch, tmp_path, book):
@@ -39,11 +45,38 @@ def test_backtest_from_the_store_equals_the_fresh_backtest(capsys, monkeypatch, 
 
     monkeypatch.setattr(results, "score_frame", no_scoring)
     monkeypatch.setattr(results, "compute_metrics", no_scoring)
+    monkeypatch.setattr(model_commands, "kept_backtest", lambda *a: None)  # judge again, from stored scores
     stored = _backtest(capsys, monkeypatch, book, store)  # reads metrics and scores back
     assert fresh["rows"] > 500 and fresh["churn"]["pooled"]["positives"] > 5  # a history worth judging
     assert fresh["churn"]["pooled"]["auc_ci"] is not None and fresh["diagnostics"] and fresh["baselines"]
     assert filling == fresh
     assert stored == fresh
+
+
+def test_a_backtest_asked_again_is_read_back_until_what_it_judges_changes(capsys, monkeypatch, tmp_path, book):
+    book = Path(shutil.copytree(book, tmp_path / "book"))  # its accounts change below
+    store = str(tmp_path / "results.duckdb")
+    judged = []
+    real = model_commands.run_backtest
+    monkeypatch.setattr(model_commands, "run_backtest", lambda *a, **k: judged.append(1) or real(*a, **k))
+    first = _backtest(capsys, monkeypatch, book, store)
+    text = _backtest(capsys, monkeypatch, book, store, "--format", "text")
+    assert len(judged) == 1  # the text came from the kept report
+    assert _backtest(capsys, monkeypatch, book, store) == first and len(judged) == 1
+    assert text.startswith("Backtest: ") and f"{first['rows']:,} scores" in text
+
+    assert _backtest(capsys, monkeypatch, book, store, "--horizon-months", "2")["horizon_months"] == 2
+    assert len(judged) == 2  # another option: judged afresh
+    model = load_model(DEFAULT_MODEL)
+    heavier = model.components[0].weight + 5
+    save_model(with_component_weight(model, model.components[0].name, heavier), tmp_path / "heavier.yaml")
+    other = _backtest(capsys, monkeypatch, book, store, "--model", str(tmp_path / "heavier.yaml"))
+    assert len(judged) == 3 and other != first  # another model: judged afresh
+    accounts = book / "accounts.csv"
+    accounts.write_text(accounts.read_text().replace("Enterprise", "Mid-Market", 1))  # one account moves segment
+    moved = _backtest(capsys, monkeypatch, book, store)
+    assert len(judged) == 4  # changed data: judged afresh
+    assert moved["rows"] == first["rows"]
 
 
 def _book(seed: int, rows: int, accounts: int):
