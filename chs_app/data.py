@@ -8,6 +8,7 @@ columns a page shows), never the whole history of every account at once.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -56,8 +57,22 @@ def source_of(ref: SourceRef) -> Source:
     return source_for(ref[0], ref[2] or None)
 
 
-@st.cache_data(show_spinner="Checking the data…", max_entries=setting("cache_entries_sources"))
+def _shared(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A copy-on-write view of a frame cached as a resource: free to make, and whatever the caller changes in it is
+    copied first (pandas 3), so the cached frame stays as it was."""
+    return None if frame is None else frame.copy(deep=False)
+
+
 def checked_source(ref: SourceRef) -> CheckedSource:
+    """check_source for the reference, once per source in the process. Cached as a resource, not as data: pages
+    ask for it several times per run, and cache_data would unpickle a copy of the clean ARR each time (2M rows
+    at 100k accounts: about a second of every cold page)."""
+    found = _checked_source(ref)
+    return replace(found, accounts=_shared(found.accounts), arr=_shared(found.arr))
+
+
+@st.cache_resource(show_spinner="Checking the data…", max_entries=setting("cache_entries_sources"))
+def _checked_source(ref: SourceRef) -> CheckedSource:
     try:
         source = source_of(ref)
     except DataError as exc:
@@ -93,7 +108,9 @@ def metrics_history(ref: SourceRef, settings: SignalSettings, as_of: date) -> pd
         return metrics_with_accounts(ds, history_dates(arr, as_of), settings)
 
 
-@st.cache_data(show_spinner="Reading scores…", max_entries=4 * setting("cache_entries_scores"))
+# A resource for the same reason as _checked_source: pickling 100k-row slices into cache_data cost a second of
+# the first page, and every page filters them into frames of its own.
+@st.cache_resource(show_spinner="Reading scores…", max_entries=4 * setting("cache_entries_scores"))
 def _score_slice(key: str, _ref: SourceRef, _model: Model, dates: tuple[date, ...],
                  columns: tuple[str, ...] | None) -> pd.DataFrame:
     wanted = None if columns is None else list(columns)
@@ -114,7 +131,7 @@ def score_slice(ref: SourceRef, model: Model, model_key: str, dates: tuple[date,
 
     columns: only these, with as_of kept a timestamp (a million date objects cost seconds to make and to copy
     in and out of the cache); None: every column, as_of a date."""
-    return _score_slice(f"{ref}|{model_key}", ref, model, tuple(sorted(dates)), columns)
+    return _shared(_score_slice(f"{ref}|{model_key}", ref, model, tuple(sorted(dates)), columns))
 
 
 @st.cache_data(show_spinner="Reading scores…", max_entries=4 * setting("cache_entries_scores"))

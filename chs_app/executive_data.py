@@ -82,6 +82,8 @@ def source_ref() -> data.SourceRef:
 
 # The columns the bridge, the trends and the tier outcomes read from the history: a tenth of a score row.
 HISTORY_COLUMNS = ("account_id", "as_of", "arr", "segment", "health_score", "tier", "at_risk")
+# What the score-drop alert table shows and its reasons read (with each component's score): not all ~50 columns.
+ALERT_COLUMNS = ("account_id", "as_of", "account_name", "segment", "csm", "arr", "health_score", "tier", "flags")
 # What the health tab and the breakdowns read at the as-of date (by segment, region, CSM; coverage).
 NOW_COLUMNS = ("account_id", "as_of", "arr", "account_name", "segment", "region", "csm", "health_score", "tier",
                "at_risk", "coverage")
@@ -150,7 +152,8 @@ def bridge_health(view: View) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
 def _drop_alerts(key: str, _view: View) -> pd.DataFrame:
     model, as_of = _view.model, _view.as_of
-    scored = data.score_slice(_view.ref, model, _view.model_key, tuple(alert_dates(as_of, model.alert)))
+    columns = (*ALERT_COLUMNS, *(f"component_score_{c.name}" for c in model.components))  # the reasons read these
+    scored = data.score_slice(_view.ref, model, _view.model_key, tuple(alert_dates(as_of, model.alert)), columns)
     fired = only_accounts(score_drops(scored, as_of, model.alert), _view.ids).reset_index(drop=True)
     before = scored[pd.to_datetime(scored["as_of"]).dt.date == alert_dates(as_of, model.alert)[0]]
     # Each account's page compares the as-of date with the start of the drop window: the drop and what caused it.

@@ -118,3 +118,27 @@ def test_arr_is_cleaned_once_per_source():
     clean = arr_frame(raw)
     assert clean["arr"].tolist() == [150.0, 0.0]  # same month summed, negative counts as 0
     assert arr_frame(clean) is clean  # a frame arr_frame built is passed through, not cleaned again
+
+
+def test_clean_arr_from_a_source_is_cleaned_in_duckdb_as_pandas_cleans_a_frame():
+    """arr_frame(Dataset) runs queries/clean_arr.sql; arr_frame(frame) the pandas steps: the same frame, for ARR that
+    is missing, NaN, negative, split over two rows of a month, dated mid-month, or infinite."""
+    nan = float("nan")
+    raw = pd.DataFrame({
+        "account_id": ["B", "A", "A", "A", "C", "C", "D", "B", "E"],
+        "month": ["2024-02-01", "2024-01-01", "2024-01-15", "2024-02-01", "2024-01-01", "2024-02-01", "2024-01-01",
+                  "2024-01-01", "2024-03-31"],
+        "arr": [100.0, 40.0, 60.5, nan, -20.0, None, float("inf"), 7.25, 0.0],
+    })
+    with dataset_from_frames({"arr_monthly": raw}) as ds:
+        in_duckdb = arr_frame(ds)
+        typed = ds.table("arr_monthly", ["account_id", "month", "arr"])
+    in_pandas = arr_frame(typed)
+    pd.testing.assert_frame_equal(in_duckdb, in_pandas)
+    # By hand: A's January is 40 + 60.5 (the 15th counts in January), every bad value is 0, D stays infinite.
+    assert in_duckdb.to_dict("list") == {
+        "account_id": ["A", "A", "B", "B", "C", "C", "D", "E"],
+        "month": [pd.Timestamp(m) for m in ("2024-01-01", "2024-02-01", "2024-01-01", "2024-02-01", "2024-01-01",
+                                            "2024-02-01", "2024-01-01", "2024-03-01")],
+        "arr": [100.5, 0.0, 7.25, 100.0, 0.0, 0.0, float("inf"), 0.0],
+    }
