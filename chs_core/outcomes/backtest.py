@@ -139,6 +139,18 @@ def _column(frame: pd.DataFrame, name: str, pos: np.ndarray) -> np.ndarray:
     return out
 
 
+def _columns(frame: pd.DataFrame | None, pos: np.ndarray | None):
+    """name -> the judged rows' values of that metrics column, each read once (the diagnostics, the flags'
+    conditions and the learned baseline ask for the same columns of 1.8M rows)."""
+    read: dict[str, np.ndarray] = {}
+
+    def column(name: str) -> np.ndarray:
+        if name not in read:
+            read[name] = _column(frame, name, pos)
+        return read[name]
+    return column
+
+
 def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Model | None = None,
                  metrics: pd.DataFrame | None = None, horizon_months: int | None = None,
                  end_month: date | None = None, samples: int | None = None, seed: int = 0,
@@ -166,12 +178,13 @@ def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Mo
         notes.append(f"No score could be judged: each needs {h} months of ARR after its as-of date.")
     checks: tuple[SignalCheck, ...] = ()
     found: tuple[base.Baseline, ...] = ()
+    column = _columns(metrics, pos)
     with shared_draws():  # every interval over the same accounts resamples them with the same draws, made once
         reports = {o: outcome_report(j, o, tier_order, samples, seed) for o in OUTCOMES}
         if diagnostics and model is not None and len(labels):
-            checks = _diagnostics(model, scored, metrics, j, pos, samples // 2)
+            checks = _diagnostics(model, scored, metrics, j, column, samples // 2)
         if baselines and len(labels):
-            found = _baselines(metrics, j, pos, h, samples,
+            found = _baselines(metrics, j, column, h, samples,
                                test_dates if test_dates is not None else setting("backtest_test_dates"))
     return Backtest(h, tuple(np.datetime_as_string(np.unique(labels.as_of), unit="D")), len(labels),
                     len(np.unique(labels.account_id)), reports["churn"], reports["churn_or_contraction"],
@@ -179,13 +192,13 @@ def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Mo
 
 
 def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | None, j: Judged,
-                 pos: np.ndarray | None, samples: int) -> tuple[SignalCheck, ...]:
+                 column, samples: int) -> tuple[SignalCheck, ...]:
     labels = j.labels
     y, acc, r = labels.churned, j.account, labels.rows
     values, points = {}, set()
     for m in model.metric_names():
         if metrics is not None and m in metrics.columns:
-            values[m] = _column(metrics, m, pos)
+            values[m] = column(m)
         elif f"metric_score_{m}" in scored.columns:
             values[m] = pd.to_numeric(scored[f"metric_score_{m}"], errors="coerce").to_numpy(dtype=float)[r]
             points.add(m)
@@ -194,12 +207,12 @@ def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | Non
         if f"flag_{f.name}" in scored.columns:
             fired[f.name] = scored[f"flag_{f.name}"].astype("boolean").fillna(False).to_numpy(dtype=bool)[r]
         if metrics is not None:
-            have = [~np.isnan(_column(metrics, c.signal, pos)) for c in f.conditions if c.signal in metrics.columns]
+            have = [~np.isnan(column(c.signal)) for c in f.conditions if c.signal in metrics.columns]
             known[f.name] = np.logical_or.reduce(have) if have else np.zeros(len(labels), dtype=bool)
     return (*metric_checks(model, values, y, acc, samples, points), *flag_checks(model, fired, known, y, acc, samples))
 
 
-def _baselines(metrics: pd.DataFrame | None, j: Judged, pos: np.ndarray | None, h: int, samples: int,
+def _baselines(metrics: pd.DataFrame | None, j: Judged, column, h: int, samples: int,
                test_dates: int) -> tuple[base.Baseline, ...]:
     labels, score = j.labels, j.score
     y, acc = labels.churned, j.account
@@ -207,6 +220,6 @@ def _baselines(metrics: pd.DataFrame | None, j: Judged, pos: np.ndarray | None, 
     if labels.has_renewal_date:
         out.append(base.renewal_timing(labels.days_to_renewal, y, acc, score, samples))
     if metrics is not None:
-        features = {c: _column(metrics, c, pos) for c in SIGNAL_NAMES if c in metrics.columns}
+        features = {c: column(c) for c in SIGNAL_NAMES if c in metrics.columns}
         out.append(base.learned(features, labels.as_of, y, acc, score, h, test_dates, samples))
     return tuple(out)

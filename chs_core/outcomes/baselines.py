@@ -68,14 +68,16 @@ def learned(features: dict[str, np.ndarray], as_of: np.ndarray, y: np.ndarray, a
                         auc(configured[test], y[test]) if test.any() else None, None, note=(
                             "Not enough history for a time split: it needs training dates a horizon before the "
                             "test dates, with churn among them."), **dates)
-    x = np.column_stack([np.asarray(features[k], dtype=float) for k in names])
-    fill = _Imputation(x[train])
+    used = train | test  # the gap's rows are never fitted nor scored: left out of the (rows x inputs) matrix
+    x = np.column_stack([np.asarray(features[k], dtype=float)[used] for k in names])
+    fitted, scored = train[used], test[used]
+    fill = _Imputation(x[fitted])
     model = _logistic()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on tiny books; the AUC below is what counts
-        model.fit(fill(x[train]), y[train])
+        model.fit(fill(x[fitted]), y[train])
     health = np.full(len(y), np.nan)
-    health[test] = model.predict_proba(fill(x[test]))[:, 0]  # probability of no outcome: higher = healthier
+    health[test] = model.predict_proba(fill(x[scored]))[:, 0]  # probability of no outcome: higher = healthier
     m = test
     return _measured("learned", desc, health[m], y[m], account[m], np.asarray(configured)[m], samples, **dates)
 

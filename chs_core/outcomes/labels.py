@@ -77,7 +77,7 @@ def label_history(history: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset, ho
     table[accounts.get_indexer(arr["account_id"][keep]), idx[keep]] = arr["arr"].to_numpy()[keep]
 
     as_of = pd.to_datetime(history["as_of"]).to_numpy()
-    months = _month_index(pd.to_datetime(history["as_of"]).dt.to_period("M").dt.to_timestamp(), first)
+    months = _month_index(as_of, first)
     acc = accounts.get_indexer(history["account_id"].astype(str))
     acc = np.where(acc < 0, len(accounts), acc)
     m = np.clip(months, 0, len(present) - 1)
@@ -112,11 +112,12 @@ def label_history(history: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset, ho
 
 
 def _month_index(months, first: pd.Timestamp):
-    """Months after `first` (0 = first's month): of one timestamp, or of each value of a series."""
+    """Months after `first` (0 = first's month): of one timestamp, or of each value of a series or array (counted
+    in numpy's calendar months: a 1.8M-row history in milliseconds, not through pandas periods)."""
     if isinstance(months, pd.Timestamp):
         return (months.year - first.year) * 12 + (months.month - first.month)
-    s = pd.Series(pd.to_datetime(months))
-    return ((s.dt.year - first.year) * 12 + (s.dt.month - first.month)).to_numpy()
+    calendar = pd.to_datetime(pd.Series(months)).to_numpy().astype("datetime64[M]")
+    return (calendar - np.datetime64(f"{first.year:04d}-{first.month:02d}", "M")).astype(np.int64)
 
 
 def _month_end_of_index(first: pd.Timestamp, index: np.ndarray) -> np.ndarray:
