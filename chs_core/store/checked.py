@@ -2,10 +2,11 @@
 
 Validation scans every table several times (each check is a query over the as-supplied values), and it runs
 before every CLI command and every cold load of the app. A source of at least validation_cache_rows rows
-that was already validated today with the same checks and settings gets back the very problems it had (the
-same messages, in the same order). The key is the source's Source.key (which changes when any of its files
-is rewritten, as for the store's per-month digests), today's date (dates after today are errors), every
-setting in force and the text of the code that decides what a problem is; anything else validates afresh.
+that was already validated for the same day with the same checks and settings gets back the very problems it
+had (the same messages, in the same order). The key is the source's Source.key (which changes when any of its
+files is rewritten, as for the store's per-month digests), the day (validation.horizon: today, or only its year
+once every past-only date in the data is behind it, since dates after today are errors), every setting in force
+and the text of the code that decides what a problem is; anything else validates afresh.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from chs_core.settings import SETTINGS, setting
 from chs_core.sources import Dataset
 from chs_core.store.results import default_store
 from chs_core.validation.checks import validate_dataset
+from chs_core.validation.horizon import validation_day
 
 _CORE = Path(__file__).resolve().parents[1]
 # What decides which problems a source has: the checks, the contract, how values are read and spelled.
@@ -36,10 +38,10 @@ def _code_key() -> str:
     return digest.hexdigest()
 
 
-def validation_key(source_key: str, today: date) -> str:
-    """Changes with the source, the day, any setting in force, or the validation code."""
+def validation_key(source_key: str, day: str) -> str:
+    """Changes with the source, the day (validation.horizon.validation_day), any setting in force, or the code."""
     settings = {s.name: str(setting(s.name)) for s in SETTINGS}
-    text = json.dumps([source_key, today.isoformat(), settings, _code_key()], sort_keys=True)
+    text = json.dumps([source_key, day, settings, _code_key()], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -49,7 +51,7 @@ def validated(ds: Dataset, today: date | None = None) -> list[Problem]:
     store = default_store() if ds.source_key else None
     if store is None or sum(ds.row_counts().values()) < setting("validation_cache_rows"):
         return validate_dataset(ds, today)
-    key = validation_key(ds.source_key, today)
+    key = validation_key(ds.source_key, validation_day(ds, today))
     stored = store.kept("validation", key)
     if stored is not None:
         return [Problem(**p) for p in json.loads(stored)]

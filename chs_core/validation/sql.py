@@ -108,6 +108,11 @@ def after(column: str) -> str:
     return f"CAST({q(column)} AS DATE) > ?"
 
 
+def latest_dates(table: str, columns: Sequence[str]) -> str:
+    """The latest date of each column, cast as after() casts it (one row)."""
+    return f"SELECT {', '.join(f'max(CAST({q(c)} AS DATE))' for c in columns)} FROM {q(table)}"
+
+
 def dates_after(table: str, column: str) -> str:
     c = q(column)
     return f"""

@@ -1,5 +1,6 @@
 """A large unchanged file source is validated once: later checks get the very same problems from the results
-store; a rewritten file, another day, another setting or a small source validates afresh."""
+store, on later days too once every past-only date is behind them; a rewritten file, a day that some date is
+still ahead of, a new year, another setting or a small source validates afresh."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +10,9 @@ import pytest
 
 from chs_core.demo.build import build_demo_database
 from chs_core.pipeline import check_source
+from chs_core.sources import source_for
 from chs_core.store import checked
+from chs_core.validation import validate_dataset
 
 TODAY = date(2025, 7, 15)
 
@@ -51,18 +54,38 @@ def test_the_second_check_reuses_the_same_problems(source, runs):
     assert any(m.startswith("WARNING tickets.ticket_id: ids with spaces around them") for m in messages)
 
 
-def test_a_rewritten_file_another_day_or_setting_validates_again(source, runs, monkeypatch):
-    check_source(source, TODAY)
-    check_source(source, date(2025, 7, 16))
+def test_later_days_reuse_it_once_every_past_date_is_behind_them(source, runs):
+    first = check_source(source, TODAY)  # the data ends in June 2025
+    later = check_source(source, date(2025, 12, 31))
+    assert len(runs) == 1
+    with source_for(source).open() as ds:  # a second method: validated afresh on that day
+        assert later.problems == tuple(validate_dataset(ds, date(2025, 12, 31))) == first.problems
+    check_source(source, date(2026, 1, 1))  # a new year moves the plausible-date bound
     assert len(runs) == 2
+
+
+def test_a_day_some_dates_are_still_ahead_of_validates_for_itself(source, runs):
+    inside = check_source(source, date(2025, 6, 10))  # June's later events lie after this day
+    assert any("dates after today 2025-06-10" in str(p) for p in inside.problems)
+    check_source(source, date(2025, 6, 10))
+    assert len(runs) == 1
+    nearer = check_source(source, date(2025, 6, 20))
+    assert len(runs) == 2
+    assert any("dates after today 2025-06-20" in str(p) for p in nearer.problems)
+    assert not any("dates after today" in str(p) for p in check_source(source, TODAY).problems)
+    assert len(runs) == 3
+
+
+def test_a_rewritten_file_or_another_setting_validates_again(source, runs, monkeypatch):
+    check_source(source, TODAY)
     monkeypatch.setenv("CHS_UNMATCHED_ERROR_SHARE", "0.5")
     check_source(source, TODAY)
-    assert len(runs) == 3
+    assert len(runs) == 2
     con = duckdb.connect(str(source))
     con.execute("UPDATE usage_events SET event_count = 3 WHERE event_count < 0")
     con.close()
     fixed = check_source(source, TODAY)
-    assert len(runs) == 4
+    assert len(runs) == 3
     assert not any("negative event count" in str(p) for p in fixed.problems)
 
 
