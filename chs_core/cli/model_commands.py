@@ -26,6 +26,8 @@ def register(sub) -> dict:
     p.add_argument("--format", choices=("json", "text"), default="json", help="JSON (default) or a short summary")
     p.add_argument("--bootstrap", type=int, default=setting("backtest_bootstrap_samples"),
                    help="bootstrap replicates behind each AUC interval (0: no intervals, faster)")
+    p.add_argument("--fresh", action="store_true",
+                   help="judge again even when the same backtest of the same data and model is kept in the results store")
     p = sub.add_parser("suggest-weights", help="weights learned from the point-in-time history, tested out of sample "
                                               "against the current model; writes a draft model")
     add_data_options(p)
@@ -58,7 +60,7 @@ def cmd_backtest(args) -> int:
         store = default_store() if ds.source_key else None
         key = store and backtest_key(store, ds, dates, model, horizon_months=args.horizon_months,
                                      samples=args.bootstrap, end_month=end_month)
-        report = kept_backtest(store, key) if key else None  # the same backtest asked before: read back
+        report = kept_backtest(store, key) if key and not args.fresh else None  # asked before: read back
         if report is None:
             bt = _backtest(ds, checked.arr, model, dates, end_month, store is not None, args)
             report = {"json": json.dumps(bt.to_dict(), indent=1, allow_nan=False), "text": summary_text(bt)}

@@ -64,18 +64,20 @@ def test_a_backtest_asked_again_is_read_back_until_what_it_judges_changes(capsys
     assert len(judged) == 1  # the text came from the kept report
     assert _backtest(capsys, monkeypatch, book, store) == first and len(judged) == 1
     assert text.startswith("Backtest: ") and f"{first['rows']:,} scores" in text
+    assert _backtest(capsys, monkeypatch, book, store, "--fresh") == first and len(judged) == 2  # judged again
+    judged.clear()
 
     assert _backtest(capsys, monkeypatch, book, store, "--horizon-months", "2")["horizon_months"] == 2
-    assert len(judged) == 2  # another option: judged afresh
+    assert len(judged) == 1  # another option: judged afresh
     model = load_model(DEFAULT_MODEL)
     heavier = model.components[0].weight + 5
     save_model(with_component_weight(model, model.components[0].name, heavier), tmp_path / "heavier.yaml")
     other = _backtest(capsys, monkeypatch, book, store, "--model", str(tmp_path / "heavier.yaml"))
-    assert len(judged) == 3 and other != first  # another model: judged afresh
+    assert len(judged) == 2 and other != first  # another model: judged afresh
     accounts = book / "accounts.csv"
     accounts.write_text(accounts.read_text().replace("Enterprise", "Mid-Market", 1))  # one account moves segment
     moved = _backtest(capsys, monkeypatch, book, store)
-    assert len(judged) == 4  # changed data: judged afresh
+    assert len(judged) == 3  # changed data: judged afresh
     assert moved["rows"] == first["rows"]
 
 
