@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -55,19 +55,25 @@ def held_activities(activities: pd.DataFrame, types: Iterable[str] | None = None
     return out.sort_values(["account_id", "activity_date"], ignore_index=True)
 
 
+def _stamps(values: pd.Series) -> pd.Series:
+    """as_of values (dates or timestamps) as datetime64[ns]: compared and merged without making date objects."""
+    return pd.to_datetime(values).astype("datetime64[ns]")
+
+
 def turned_on(history: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Rows where `column` is True at a month end and was not True at the history's month end before."""
+    """Rows where `column` is True at a month end and was not True at the history's month end before.
+
+    Vectorised on integer keys (account code x date position): the month end before of a row is its key - 1."""
     h = history[["account_id", "as_of", column]].copy()
     h[column] = h[column].astype("boolean").fillna(False).astype(bool)
-    dates = sorted(h["as_of"].unique())
+    day, dates = pd.factorize(h["as_of"], sort=True)
     if len(dates) < 2:
         return h.iloc[0:0]
-    previous = dict(zip(dates[1:], dates[:-1]))
-    before = h.assign(as_of=h["as_of"].map({d: n for n, d in previous.items()}))
-    before = before.dropna(subset=["as_of"]).rename(columns={column: "_before"})
-    now = h[(h["as_of"] != dates[0]) & h[column]]
-    now = now.merge(before, on=["account_id", "as_of"], how="left")
-    return now[~now["_before"].astype("boolean").fillna(False).astype(bool)].drop(columns="_before")
+    account, _ = pd.factorize(h["account_id"])
+    key = account.astype(np.int64) * len(dates) + day
+    on = h[column].to_numpy()
+    was_on = np.isin(key - 1, key[on]) & (day > 0)  # key - 1 is the same account at the month end before
+    return h[on & (day > 0) & ~was_on].reset_index(drop=True)
 
 
 def _alerts(h: pd.DataFrame, alert_scores: pd.DataFrame | None, alert: Alert) -> pd.DataFrame:
@@ -75,11 +81,37 @@ def _alerts(h: pd.DataFrame, alert_scores: pd.DataFrame | None, alert: Alert) ->
     if alert_scores is None or not len(alert_scores):
         return pd.DataFrame(columns=["account_id", "as_of", "reason"])
     before = pd.DataFrame({"account_id": alert_scores["account_id"].astype(str),
-                           "as_of": pd.to_datetime(alert_scores["as_of"]).dt.date + timedelta(days=alert.within_days),
+                           "as_of": _stamps(alert_scores["as_of"]) + pd.Timedelta(days=alert.within_days),
                            "score_before": alert_scores["health_score"]})
     both = h[["account_id", "as_of", "health_score"]].merge(before, on=["account_id", "as_of"])
     fired = both[both["score_before"] - both["health_score"] >= alert.drop_points]
     return fired[["account_id", "as_of"]].assign(reason="score-drop alert")
+
+
+def _one_row_per_flag(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per (account, as_of) with its reasons joined in sorted order ("score-drop alert and went at risk").
+    Each kind of flag gives a key at most once, so a key has one or two rows."""
+    keys = ["account_id", "as_of"]
+    events = events.sort_values([*keys, "reason"], ignore_index=True)
+    second = events.duplicated(keys)
+    head = events[~second].merge(events.loc[second, [*keys, "reason"]].rename(columns={"reason": "_and"}),
+                                 on=keys, how="left")
+    head["reason"] = head["reason"].where(head["_and"].isna(), head["reason"] + " and " + head["_and"])
+    return head.drop(columns="_and")
+
+
+def _episode_starts(events: pd.DataFrame, horizon: int) -> np.ndarray:
+    """Per row (sorted by account, as_of): True when it opens an episode, at least horizon months after the
+    account's previous episode start."""
+    months = (events["as_of"].dt.year * 12 + events["as_of"].dt.month).tolist()
+    keep, last = [], {}
+    for account, m in zip(events["account_id"].tolist(), months):
+        start = last.get(account)
+        new = start is None or m - start >= horizon
+        keep.append(new)
+        if new:
+            last[account] = m
+    return np.array(keep, dtype=bool)
 
 
 def flag_events(history: pd.DataFrame, alert: Alert, alert_scores: pd.DataFrame | None = None,
@@ -88,26 +120,21 @@ def flag_events(history: pd.DataFrame, alert: Alert, alert_scores: pd.DataFrame 
 
     history: scores at month ends (account_id, as_of, at_risk, health_score, tier, arr, + account columns).
     alert_scores: scores at each month end minus alert.within_days (so alerts can be checked there).
+    flag_date is a date.
     """
     horizon = setting("backtest_horizon_months") if horizon_months is None else horizon_months
-    h = history.assign(account_id=history["account_id"].astype(str), as_of=pd.to_datetime(history["as_of"]).dt.date)
+    h = history.assign(account_id=history["account_id"].astype(str), as_of=_stamps(history["as_of"]))
     risk = turned_on(h, "at_risk")[["account_id", "as_of"]].assign(reason="went at risk")
     events = pd.concat([risk, _alerts(h, alert_scores, alert)], ignore_index=True)
     if events.empty:
         return pd.DataFrame(columns=["flag_date", *FLAG_COLUMNS])
-    events = events.groupby(["account_id", "as_of"], as_index=False)["reason"].agg(lambda r: " and ".join(sorted(r)))
-    events = events.sort_values(["account_id", "as_of"], ignore_index=True)
+    events["as_of"] = _stamps(events["as_of"])
+    events = _one_row_per_flag(events)
     # Episodes: a flag within the horizon after the account's previous counted flag is the same episode.
-    keep, last = [], {}
-    for account, d in zip(events["account_id"], events["as_of"]):
-        start = last.get(account)
-        new = start is None or (d.year - start.year) * 12 + d.month - start.month >= horizon
-        keep.append(new)
-        if new:
-            last[account] = d
-    events = events[keep]
+    events = events[_episode_starts(events, horizon)]
     extra = [c for c in FLAG_COLUMNS if c in h.columns and c not in ("account_id", "reason")]
     events = events.merge(h[["account_id", "as_of", *extra]], on=["account_id", "as_of"], how="left")
+    events["as_of"] = events["as_of"].dt.date
     return events.rename(columns={"as_of": "flag_date"}).reset_index(drop=True)
 
 

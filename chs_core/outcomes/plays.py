@@ -36,8 +36,9 @@ def plays_followed(history: pd.DataFrame, model: Model, activities: pd.DataFrame
     activities: held activities of every type (loop.held_activities(frame, ACTIVITY_TYPES)).
     """
     days = setting("target_touch_days") if within_days is None else within_days
-    h = history.assign(account_id=history["account_id"].astype(str), as_of=pd.to_datetime(history["as_of"]).dt.date)
-    h = h[h["as_of"] <= as_of]
+    h = history.assign(account_id=history["account_id"].astype(str),
+                       as_of=pd.to_datetime(history["as_of"]).astype("datetime64[ns]"))
+    h = h[h["as_of"] <= pd.Timestamp(as_of)]
     rows = []
     for flag in model.flags:
         column = f"flag_{flag.name}"

@@ -31,6 +31,7 @@ from chs_core.settings import REPO_ROOT, setting
 from chs_core.sources import Dataset
 from chs_core.sources.result_frames import result_frame
 from chs_core.store import sql
+from chs_core.store.dtypes import dtype_from, dtype_record, restore
 from chs_core.store.fingerprint import DataKeys, data_keys, digest_cache_key, model_key, signals_key
 
 SCHEMA_VERSION = 1  # in the file name: a new layout starts a new file instead of misreading an old one
@@ -159,16 +160,28 @@ class ResultsStore:
 
     # --- shared --------------------------------------------------------------------
     def _fill(self, kind: str, key_column: str, key: str, wanted: list[tuple[str, date]], compute) -> None:
-        """Compute and store the wanted (data key, as-of) pairs that are missing."""
+        """Compute and store the wanted (data key, as-of) pairs that are missing, metrics_batch_dates dates at a time.
+
+        Each batch is stored before the next is computed, so a cold history holds one batch in memory, not all of
+        it (rows of a date depend on that date alone: batches give the rows of one call over every date)."""
         with _LOCK, self._connect() as con:
             done = {(k, d) for k, d, _ in con.execute(sql.SELECT_DONE, [kind, key]).fetchall()}
         missing = [d for k, d in wanted if (k, d) not in done]
         if not missing:
             return
-        frame = compute(missing)
         by_date = {d: k for k, d in wanted}
+        step = max(1, int(setting("metrics_batch_dates")))
+        for i in range(0, len(missing), step):
+            batch = missing[i:i + step]
+            self._store(kind, key_column, key, {d: by_date[d] for d in batch}, compute(batch))
+        self.prune()
+
+    def _store(self, kind: str, key_column: str, key: str, by_date: dict[date, str], frame: pd.DataFrame) -> None:
+        """Store a computed frame: its rows replace those of its (data key, as-of) pairs, in one transaction."""
+        stamps = pd.to_datetime(frame["as_of"])
+        data_key = {pd.Timestamp(d): k for d, k in by_date.items()}
         stored = frame.copy()
-        stored.insert(0, "data_key", [by_date[pd.Timestamp(t).date()] for t in stored["as_of"]])
+        stored.insert(0, "data_key", stamps.map(data_key).to_numpy(dtype=object))
         stored.insert(1, key_column, key)
         dtypes = {c: stored[c].dtype for c in stored.columns}
         for col, dtype in dtypes.items():
@@ -176,25 +189,26 @@ class ResultsStore:
                 stored[col] = stored[col].astype(object)
         # One table per frame shape: sources with other pass-through columns never share a layout.
         physical = f"{kind}_{_sha(json.dumps([(c, str(t)) for c, t in dtypes.items()]))[:16]}"
+        dates = list(by_date)
         with _LOCK, self._connect() as con:
             con.register("fresh", stored)
             con.execute(sql.create_like(physical, "fresh"))
             for (column,) in con.execute(sql.UNTYPED_COLUMNS, [physical]).fetchall():  # all-NULL when first seen
                 con.execute(sql.as_text(physical, column))
+            before = {c: (t, cats) for c, t, cats, _ in con.execute(sql.SELECT_DTYPES, [physical]).fetchall()}
             con.execute(sql.BEGIN)
             con.execute(sql.DELETE_DTYPES, [physical])
             for col, dtype in dtypes.items():
-                con.execute(sql.INSERT_DTYPE, [physical, col, *_dtype_record(dtype)])
-            for d in missing:
+                con.execute(sql.INSERT_DTYPE, [physical, col, *dtype_record(dtype, before.get(col))])
+            for d in dates:
                 con.execute(sql.delete_rows(physical, key_column), [key, by_date[d], d])
                 con.execute(sql.DELETE_DONE, [kind, key, by_date[d], d])
                 con.execute(sql.INSERT_DONE, [kind, key, by_date[d], d, physical])
-            fresh = [[by_date[d] for d in missing], missing]
+            fresh = [[by_date[d] for d in dates], dates]
             con.execute(sql.UNTOUCH, [*fresh, kind, key])
             con.execute(sql.TOUCH, [kind, key, *fresh])
             con.execute(sql.insert_rows(physical, "fresh"))
             con.execute(sql.COMMIT)
-        self.prune()
 
     def prune(self, keep: int | None = None) -> int:
         """Drop all but the `keep` (setting results_store_entries) most recently used entries of each kind.
@@ -233,13 +247,13 @@ class ResultsStore:
                              if (k, d) in wanted_set})
             parts = []
             for physical in tables:
-                dtypes = {c: _dtype_from(t, cats, o) for c, t, cats, o in con.execute(sql.SELECT_DTYPES, [physical]).fetchall()}
+                dtypes = {c: dtype_from(t, cats, o) for c, t, cats, o in con.execute(sql.SELECT_DTYPES, [physical]).fetchall()}
                 columns = [c for c in dtypes if c not in ("data_key", key_column) and (only is None or c in only)]
                 params: list = [[k for k, _ in wanted], [d for _, d in wanted], key]
                 if account_ids is not None:
                     params.append(sorted({str(a) for a in account_ids}))
                 part = result_frame(con, sql.read_rows(physical, key_column, columns, account_ids is not None), params)
-                parts.append(_restore(part, dtypes))
+                parts.append(restore(part, dtypes))
         if not parts:
             return pd.DataFrame()
         frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True).sort_values(
@@ -256,26 +270,6 @@ def _with_times(frame: pd.DataFrame) -> pd.DataFrame:
         if col in frame.columns:
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     return frame.reset_index(drop=True)
-
-
-def _dtype_record(dtype) -> tuple[str, str | None, bool]:
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "category", json.dumps(list(dtype.categories)), bool(dtype.ordered)
-    return str(dtype), None, False
-
-
-def _dtype_from(name: str, categories: str | None, ordered: bool):
-    if name == "category":
-        return pd.CategoricalDtype(json.loads(categories), ordered=ordered)
-    return name
-
-
-def _restore(frame: pd.DataFrame, dtypes: dict) -> pd.DataFrame:
-    """Give each column back the pandas dtype it had when stored (DuckDB has no categories, no 'str' dtype)."""
-    for name, dtype in dtypes.items():
-        if name in frame.columns and str(frame[name].dtype) != str(dtype):
-            frame[name] = frame[name].astype(dtype)
-    return frame
 
 
 def default_store() -> ResultsStore | None:

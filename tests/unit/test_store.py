@@ -34,7 +34,8 @@ def model():
 
 @pytest.fixture
 def spy(monkeypatch):
-    """Records the as-of dates each metric computation was asked for."""
+    """Records the as-of dates each metric computation was asked for (all missing dates in one batch)."""
+    monkeypatch.setenv("CHS_METRICS_BATCH_DATES", "100")
     calls: list[list[date]] = []
     real = results.compute_metrics
 
@@ -156,3 +157,26 @@ def test_sources_with_other_columns_or_empty_columns_share_one_store(tmp_path, f
         with source.open() as ds:
             got = _scores(store, ds, source.key, DATES[-2:], model)
             pd.testing.assert_frame_equal(got, score_dates(ds, model, DATES[-2:]).frame)
+
+
+def test_a_cold_history_is_computed_and_stored_a_batch_at_a_time_with_the_same_rows(tmp_path, full, model, spy,
+                                                                                     monkeypatch):
+    monkeypatch.setenv("CHS_METRICS_BATCH_DATES", "2")
+    store, source = ResultsStore(tmp_path / "r.duckdb"), FramesSource(full)
+    with source.open() as ds:
+        stored = store.metrics(ds, source.key, DATES)
+        scored = _scores(store, ds, source.key, DATES, model)
+        monkeypatch.setenv("CHS_METRICS_BATCH_DATES", "100")
+        fresh = compute_metrics(ds, DATES)
+        fresh_scores = score_dates(ds, model, DATES).frame
+    # Batches of two dates in turn, each stored before the next is computed; the scores read them back.
+    assert spy == [DATES[i:i + 2] for i in range(0, len(DATES), 2)]
+    pd.testing.assert_frame_equal(stored, fresh)
+    # Each batch's flag labels are categories of their own: every label survives the later batches' writes.
+    labels = {str(v) for v in fresh_scores["flags"]}
+    first_batch = {str(v) for v in fresh_scores.loc[pd.to_datetime(fresh_scores["as_of"]) <= pd.Timestamp(DATES[1]),
+                                                    "flags"]}
+    assert labels - first_batch, "the fixture should raise a flag combination later that the first batch lacks"
+    assert scored["flags"].notna().all() and set(scored["flags"].cat.categories) == labels
+    pd.testing.assert_frame_equal(scored.assign(flags=scored["flags"].astype(str)),
+                                  fresh_scores.assign(flags=fresh_scores["flags"].astype(str)))
