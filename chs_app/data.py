@@ -161,29 +161,26 @@ def cohort_accounts(ref: SourceRef) -> pd.DataFrame:
         return kpi_cohorts.cohort_accounts(ds)
 
 
-@st.cache_data(show_spinner="Reading CSM activities…", max_entries=setting("cache_entries_sources"))
-def activities(ref: SourceRef) -> pd.DataFrame:
-    """csm_activities (account, date, type, outcome) for the closing-the-loop page."""
-    with source_of(ref).open() as ds:
-        return loop.touch_activities(ds)
-
-
 LOOP_COLUMNS = ("account_id", "as_of", "arr", "account_name", "segment", "csm", "health_score", "tier", "at_risk")
 
 
 @st.cache_data(show_spinner="Following each flag to its first CSM touch…", max_entries=setting("cache_entries_scores"))
 def loop_report(ref: SourceRef, model: Model, as_of: date, ids: tuple[str, ...] | None) -> LoopReport:
-    """The closing-the-loop report: the score history to the default as-of date, plus the alert-window scores."""
+    """The closing-the-loop report: the score history to the default as-of date, plus the alert-window scores.
+
+    Its inputs are read here, not through cached loaders: only the loop reads them, and keeping 2M score rows and
+    every CSM activity in Streamlit's cache beside the report cost seconds of pickling and a GB of memory at 100k."""
     check = checked_source(ref)
+    dates = history_dates(check.arr, check.default_as_of)
     # Only what the loop reads (flags, the account columns its tables show): a third of a score row, so the whole
     # history of 100k accounts fits; the alert-window scores need the score alone.
-    key = short_digest(repr(model))
-    dates = tuple(history_dates(check.arr, check.default_as_of))
-    flags = tuple(f"flag_{f.name}" for f in model.flags)
-    history = score_slice(ref, model, key, dates, LOOP_COLUMNS + flags)
-    alert_scores = score_slice(ref, model, key, tuple(alert_window_dates(dates, model.alert.within_days)),
-                               ("account_id", "as_of", "health_score"))
-    return build_loop_report(history, alert_scores, activities(ref), check.arr, model, as_of,
+    columns = [*LOOP_COLUMNS, *(f"flag_{f.name}" for f in model.flags)]
+    with source_of(ref).open() as ds:
+        history = _for_pages(scored_frame(ds, model, dates, columns=columns), dates_as_objects=False)
+        alert_scores = scored_frame(ds, model, alert_window_dates(dates, model.alert.within_days),
+                                    columns=["account_id", "as_of", "health_score"])
+        activities = loop.touch_activities(ds)
+    return build_loop_report(history, alert_scores, activities, check.arr, model, as_of,
                              check.completeness.end_month, ids)
 
 

@@ -18,7 +18,8 @@ sys.path.insert(0, str(REPO))
 from scripts.benchmarks.common import Context, Row  # noqa: E402
 
 # add a module name here when you add a section
-SECTIONS = ("core", "apptest", "browser", "cohorts_loop", "tuning", "scale", "scale_app", "account", "owndata")
+SECTIONS = ("core", "apptest", "browser", "cohorts_loop", "tuning", "scale", "scale_app", "scale_pages", "account",
+            "owndata")
 
 
 def _table(rows: list[Row]) -> str:

@@ -43,12 +43,19 @@ def touch_activities(ds: Dataset) -> pd.DataFrame:
     return ds.table("csm_activities", ACTIVITY_COLUMNS, order_by=("account_id", "activity_date"))
 
 
+def _per_value(values: pd.Series, test, missing: bool) -> np.ndarray:
+    """test(value) for every row, evaluated once per distinct value (a few activity types, 6M rows)."""
+    codes, uniques = pd.factorize(values)
+    answers = np.array([bool(test(u)) for u in uniques] + [missing], dtype=bool)
+    return answers[codes]  # code -1 (missing) takes the last answer
+
+
 def held_activities(activities: pd.DataFrame, types: Iterable[str] | None = None) -> pd.DataFrame:
     """Activities of the given types (default: the touch types) that were held; outcome empty counts as held."""
-    types = touch_types() if types is None else tuple(types)
+    types = set(touch_types() if types is None else tuple(types))
     a = activities
-    held = a["outcome"].isna() | a["outcome"].astype(str).str.strip().str.lower().isin(HELD)
-    kind = a["activity_type"].astype(str).str.strip().str.lower().isin(types)
+    held = _per_value(a["outcome"], lambda v: str(v).strip().lower() in HELD, missing=True)
+    kind = _per_value(a["activity_type"], lambda v: str(v).strip().lower() in types, missing=False)
     out = a.loc[held & kind, ["account_id", "activity_date", "activity_type"]].copy()
     out["account_id"] = out["account_id"].astype(str)
     out["activity_date"] = pd.to_datetime(out["activity_date"]).dt.normalize()
@@ -60,20 +67,24 @@ def _stamps(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).astype("datetime64[ns]")
 
 
-def turned_on(history: pd.DataFrame, column: str) -> pd.DataFrame:
+def month_end_keys(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: an integer key (account code x number of month ends + month-end position) and that position. The
+    month end before a row's is its key - 1; computed once, it serves turned_on for every column of a history."""
+    day, dates = pd.factorize(history["as_of"], sort=True)
+    account, _ = pd.factorize(history["account_id"])
+    return account.astype(np.int64) * max(1, len(dates)) + day, day
+
+
+def turned_on(history: pd.DataFrame, column: str, keys: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Rows where `column` is True at a month end and was not True at the history's month end before.
 
-    Vectorised on integer keys (account code x date position): the month end before of a row is its key - 1."""
+    Vectorised on month_end_keys (pass them when asking for several columns of one history)."""
     h = history[["account_id", "as_of", column]].copy()
     h[column] = h[column].astype("boolean").fillna(False).astype(bool)
-    day, dates = pd.factorize(h["as_of"], sort=True)
-    if len(dates) < 2:
-        return h.iloc[0:0]
-    account, _ = pd.factorize(h["account_id"])
-    key = account.astype(np.int64) * len(dates) + day
-    on = h[column].to_numpy()
-    was_on = np.isin(key - 1, key[on]) & (day > 0)  # key - 1 is the same account at the month end before
-    return h[on & (day > 0) & ~was_on].reset_index(drop=True)
+    key, day = month_end_keys(h) if keys is None else keys
+    on = h[column].to_numpy() & (day > 0)  # the history's first month end: when it turned on is unknown
+    was_on = np.isin(key - 1, key[h[column].to_numpy()]) & (day > 0)
+    return h[on & ~was_on].reset_index(drop=True)
 
 
 def _alerts(h: pd.DataFrame, alert_scores: pd.DataFrame | None, alert: Alert) -> pd.DataFrame:

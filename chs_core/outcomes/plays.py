@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 
 from chs_core.model import Model
-from chs_core.outcomes.loop import touch_types, turned_on
+from chs_core.outcomes.loop import month_end_keys, touch_types, turned_on
 from chs_core.settings import setting
 
 PLAY_ACTIVITIES: dict[str, tuple[str, ...]] = {
@@ -36,16 +36,19 @@ def plays_followed(history: pd.DataFrame, model: Model, activities: pd.DataFrame
     activities: held activities of every type (loop.held_activities(frame, ACTIVITY_TYPES)).
     """
     days = setting("target_touch_days") if within_days is None else within_days
-    h = history.assign(account_id=history["account_id"].astype(str),
-                       as_of=pd.to_datetime(history["as_of"]).astype("datetime64[ns]"))
-    h = h[h["as_of"] <= pd.Timestamp(as_of)]
+    flags = [c for c in history.columns if c.startswith("flag_")]  # not the account text: filters copy less
+    h = history[["account_id", "as_of", *flags]]
+    h = h.assign(account_id=h["account_id"].astype(str), as_of=pd.to_datetime(h["as_of"]).astype("datetime64[ns]"))
+    if (h["as_of"] > pd.Timestamp(as_of)).any():
+        h = h[h["as_of"] <= pd.Timestamp(as_of)]
+    keys = month_end_keys(h)
     rows = []
     for flag in model.flags:
         column = f"flag_{flag.name}"
         if not flag.action or column not in h.columns:
             continue
         types = PLAY_ACTIVITIES.get(flag.name, touch_types())
-        fired = turned_on(h, column)[["account_id", "as_of"]]
+        fired = turned_on(h, column, keys)[["account_id", "as_of"]]
         fired["_at"] = pd.to_datetime(fired["as_of"])
         acts = activities[activities["activity_type"].isin(types) & (activities["activity_date"] <= pd.Timestamp(as_of))]
         pairs = fired.merge(acts, on="account_id")

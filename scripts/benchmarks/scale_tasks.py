@@ -37,6 +37,12 @@ def _dates(data: str, which: str):
 
     checked = check_source(data)
     dates = history_dates(checked.arr, checked.default_as_of)
+    if which == "alerts":  # the dates the score-drop alerts of the history compare with (closing the loop)
+        from chs_core.model import load_model
+        from chs_core.outcomes.loop_report import alert_window_dates
+        from chs_core.settings import DEFAULT_MODEL
+
+        return alert_window_dates(dates, load_model(DEFAULT_MODEL).alert.within_days)
     return dates if which == "history" else dates[-1:]
 
 
