@@ -188,3 +188,16 @@ def test_queue_filters_and_totals(queue):
     assert ids(QueueFilter(scope="all", tiers=("Thriving",))) == ["R"]
     assert ids(QueueFilter(scope="all", flags=("champion_departure",))) == ["P"]
     assert ids(QueueFilter(scope="all", renewal_days=60)) == ["P"]
+
+
+def test_reasons_are_joined_per_row_with_their_values_and_points():
+    from chs_core.workspace.queue import _joined_reasons
+
+    top = pd.DataFrame({"row": [0, 0, 2, 3, 3], "kind": ["metric", "flag", "flag", "metric", "metric"],
+                        "name": ["active_user_ratio", "champion_left", "escalation", "active_user_ratio", "nps"],
+                        "label": ["active_user_ratio", "Champion left", "Support escalation", "x", "y"],
+                        "lost": [36.4, 24.0, 9.6, 12.5, 3.0]})
+    raw = pd.DataFrame({"active_user_ratio": [0.4, 0.9, 0.5, float("nan")], "nps": [10.0, 20.0, 30.0, -12.0]})
+    got = _joined_reasons(top, raw, 4)
+    assert list(got) == ["Active users 40% (−36 pts); Champion left (−24 pts)", "", "Support escalation (−10 pts)",
+                         "Active users no data (−12 pts); NPS -12 (−3 pts)"]
