@@ -27,9 +27,11 @@ from chs_core.outcomes.loop_report import LoopReport, alert_window_dates
 from chs_core.outcomes.loop_report import loop_report as build_loop_report
 from chs_core.pipeline import CheckedSource, check_source, flagged_accounts, history_dates, metrics_with_accounts, scored_frame
 from chs_core.readiness.freshness import TableFreshness, table_freshness
+from chs_core.selection import sliced
 from chs_core.settings import setting
 from chs_core.sources import Source, source_for
 from chs_core.sources.redact import redact
+from chs_core.store import default_store
 
 # (location, key, mapping): the key changes whenever the source would read differently (a file, the mapping, a
 # database write), so caches never serve stale data. mapping is "" when the source is read without one.
@@ -100,12 +102,32 @@ def current_model() -> Model:
     return _model(str(path), path.stat().st_mtime)
 
 
-@st.cache_data(show_spinner="Computing metrics for every month of history (point in time)…",
-               max_entries=setting("cache_entries_sources"))
 def metrics_history(ref: SourceRef, settings: SignalSettings, as_of: date) -> pd.DataFrame:
+    """Every account's metrics at every month end to as_of, with the account columns (results store first).
+
+    Not cached here: its callers (the tuning page's history arrays, the weight suggestion) keep what they derive in
+    cache_resource, and a pickled copy of 1.8M rows x 40 columns at 100k cost 2 s and a GB of server memory."""
     arr = checked_source(ref).arr
     with source_of(ref).open() as ds:
         return metrics_with_accounts(ds, history_dates(arr, as_of), settings)
+
+
+def metric_columns_history(ref: SourceRef, settings: SignalSettings, as_of: date,
+                           columns: tuple[str, ...]) -> pd.DataFrame:
+    """metrics_history's as_of and these metric columns alone (the Data page's coverage): read from the results
+    store without the account text, so 1.8M rows at 100k accounts are floats only."""
+    return _shared(_metric_columns(ref, settings, as_of, columns))
+
+
+@st.cache_resource(show_spinner="Reading metric coverage…", max_entries=setting("cache_entries_sources"))
+def _metric_columns(ref: SourceRef, settings: SignalSettings, as_of: date, columns: tuple[str, ...]) -> pd.DataFrame:
+    arr = checked_source(ref).arr
+    wanted = ["as_of", *columns]
+    with source_of(ref).open() as ds:
+        store = default_store() if ds.source_key else None
+        if store is None:
+            return sliced(metrics_with_accounts(ds, history_dates(arr, as_of), settings), None, wanted)
+        return store.metrics(ds, ds.source_key, history_dates(arr, as_of), settings, columns=wanted)
 
 
 # A resource for the same reason as _checked_source: pickling 100k-row slices into cache_data cost a second of

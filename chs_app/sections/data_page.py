@@ -107,7 +107,8 @@ def tables_section(source: CheckedSource, as_of: date | None) -> None:
 
 
 def coverage_section(source: CheckedSource, model: Model, as_of: date) -> None:
-    history = data.metrics_history(data.current_source(), model.signals, as_of)
+    names = tuple(model.metric_names())
+    history = data.metric_columns_history(data.current_source(), model.signals, as_of, names)
     coverage = metric_coverage(history, model)
     if coverage.empty:
         st.info("No month has scores yet, so there is no coverage to show.", icon=":material/info:")

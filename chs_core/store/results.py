@@ -75,8 +75,10 @@ class ResultsStore:
 
     # --- metrics -------------------------------------------------------------------
     def metrics(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date],
-                settings: SignalSettings = SignalSettings(), account_ids: Iterable[str] | None = None) -> pd.DataFrame:
-        """compute_metrics(ds, as_of_dates, settings, account_ids), computing only the dates not stored yet."""
+                settings: SignalSettings = SignalSettings(), account_ids: Iterable[str] | None = None,
+                columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """compute_metrics(ds, as_of_dates, settings, account_ids), computing only the dates not stored yet.
+        columns: read only these (in the stored order)."""
         dates = sorted({pd.Timestamp(d).date() for d in as_of_dates})
         try:
             keys = self.keys(ds, source_key)
@@ -84,10 +86,10 @@ class ResultsStore:
             wanted = [(keys.key_at(d), d) for d in dates]
             self._fill("metrics", "signals_key", skey, wanted,
                        lambda missing: compute_metrics(ds, missing, settings))
-            return _with_times(self._read("metrics", "signals_key", skey, wanted, account_ids))
+            return _with_times(self._read("metrics", "signals_key", skey, wanted, account_ids, columns))
         except duckdb.IOException as exc:  # another process holds the store: compute without it
             print(f"Results store {self.path} is busy ({exc}); computing without it.", file=sys.stderr)
-            return compute_metrics(ds, dates, settings, account_ids)
+            return sliced(compute_metrics(ds, dates, settings, account_ids), None, columns)
 
     # --- scores --------------------------------------------------------------------
     def scores(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date], model: Model,

@@ -180,3 +180,27 @@ def test_a_cold_history_is_computed_and_stored_a_batch_at_a_time_with_the_same_r
     assert scored["flags"].notna().all() and set(scored["flags"].cat.categories) == labels
     pd.testing.assert_frame_equal(scored.assign(flags=scored["flags"].astype(str)),
                                   fresh_scores.assign(flags=fresh_scores["flags"].astype(str)))
+
+
+def test_a_column_slice_of_stored_metrics_gives_the_coverage_of_the_whole_rows(tmp_path, full, model):
+    from chs_core.readiness.coverage import metric_coverage
+
+    store, source = ResultsStore(tmp_path / "r.duckdb"), FramesSource(full)
+    names = ["as_of", "active_user_ratio", "nps", "csat_180d"]
+    with source.open() as ds:
+        whole = store.metrics(ds, source.key, DATES)
+        some = store.metrics(ds, source.key, DATES, columns=names)
+    assert list(some.columns) == names
+    pd.testing.assert_frame_equal(some, whole[names])
+    got = metric_coverage(some, model).set_index(["as_of", "metric"])["share"]
+    pd.testing.assert_series_equal(got, metric_coverage(whole, model).set_index(["as_of", "metric"])["share"]
+                                   .loc[got.index])
+    # By hand: the share of rows at each date with a value (NaN != NaN), partial for some metric and date.
+    partial = 0
+    for d in DATES:
+        for name in names[1:]:
+            values = [getattr(r, name) for r in whole.itertuples() if r.as_of == pd.Timestamp(d)]
+            share = sum(v == v for v in values) / len(values)
+            assert got[(pd.Timestamp(d), name)] == pytest.approx(share)
+            partial += 0 < share < 1
+    assert partial > 0
