@@ -2,8 +2,8 @@
 each opened first in a new AppTest process (empty Streamlit caches; peak memory is that process's max RSS).
 
 python scripts/benchmark.py --accounts 100000 --only scale_pages
-The results store is the one the scale section filled (/tmp/chs-bench/<data>.store.duckdb; filled first when
-missing), copied so the measurement never changes it. A CLI run (`score`) stores today's validation first, as in
+The results store is the one the scale section filled (/tmp/chs-bench/<data>.store.duckdb, or CHS_BENCH_STORE;
+filled first when missing), copied so the measurement never changes it. A CLI run (`score`) stores today's validation first, as in
 scale_app. Closing the loop compares each month end's scores with those alert.within_days before (23 dates that are
 not month ends): it is opened once with those dates not stored (it computes and stores them), then, on a second
 copy, after `store:alerts` stored their metrics (the fill a scheduled refresh would run), with every page after it.
@@ -40,7 +40,7 @@ def _first_visit(page: str, data: Path, store: Path) -> dict:
 
 
 def run(ctx: Context) -> list[Row]:
-    store = WORK / f"{ctx.data.stem}.store.duckdb"
+    store = Path(os.environ.get("CHS_BENCH_STORE") or WORK / f"{ctx.data.stem}.store.duckdb")
     if not store.exists():
         _task("store:history", ctx.data, store)
     copy, rows = WORK / f"{ctx.data.stem}.pages-store.duckdb", []
