@@ -84,9 +84,10 @@ def arr_movements(arr_monthly: pd.DataFrame | Dataset, start: date, end: date,
     out = _start_end(frame, start, end)
     out["movement"] = _classify(out["start_arr"], out["end_arr"])
     out["change"] = out["end_arr"] - out["start_arr"]
-    paid_before = frame.loc[(frame["month"] < pd.Timestamp(month_start(start))) & (frame["arr"] > 0), "account_id"]
-    paid = pd.Index(paid_before.unique()).get_indexer(out.index) >= 0  # hashed lookup: no Python set of 2M strings
-    out["reactivated"] = (out["movement"] == "new") & paid
+    new = out["movement"] == "new"
+    earlier = frame[frame["account_id"].isin(out.index[new])]  # only new accounts can be returning ones
+    paid_before = earlier.loc[(earlier["month"] < pd.Timestamp(month_start(start))) & (earlier["arr"] > 0), "account_id"]
+    out["reactivated"] = new & out.index.isin(paid_before.unique())
     return out.rename_axis("account_id").reset_index().sort_values("account_id", ignore_index=True)
 
 

@@ -163,3 +163,16 @@ def test_trend_marks_periods_whose_cohort_is_a_small_sample(monkeypatch):
     t = retention_trend(TREND, "month").set_index("end")
     # Threshold 2: the Jun 2025 -> Jul 2025 cohort (P and Q) is not small, the later ones (P alone) are.
     assert not t.loc[date(2025, 7, 1), "small_cohort"] and t.loc[date(2025, 8, 1), "small_cohort"]
+
+
+def test_a_new_account_that_paid_before_the_start_is_returning():
+    """By hand: R paid in January, nothing at the start (March), pays at the end (June): new and returning.
+    N first pays in June: new, not returning. K paid before and at the start: not new, so never returning."""
+    arr = pd.DataFrame({
+        "account_id": ["R", "R", "N", "K", "K", "K"],
+        "month": pd.to_datetime(["2024-01-01", "2024-06-01", "2024-06-01", "2024-01-01", "2024-03-01", "2024-06-01"]),
+        "arr": [100.0, 120.0, 50.0, 80.0, 80.0, 90.0],
+    })
+    moved = arr_movements(arr, date(2024, 3, 1), date(2024, 6, 1)).set_index("account_id")
+    assert moved["movement"].to_dict() == {"K": "expansion", "N": "new", "R": "new"}
+    assert moved["reactivated"].to_dict() == {"K": False, "N": False, "R": True}
