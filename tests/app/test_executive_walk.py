@@ -3,8 +3,10 @@ and the tier-outcome section says what it counts (account-months, base rate, lif
 colours a missed target as missed. Expected dates come from arr_monthly by hand; the targets from domain.md."""
 from __future__ import annotations
 
+import base64
 import json
 
+import numpy as np
 import pandas as pd
 
 from chs_app import state
@@ -97,3 +99,31 @@ def test_the_alert_table_has_the_full_width_and_bridge_losses_their_start_score(
         else:
             assert abs(shown - expected) < 1e-6 and tier == scores.loc[account, "tier"], account
     assert any(m.value.startswith("**Did we see it coming?**") for m in at.markdown)
+
+
+def _numbers(values) -> list:
+    """A trace's values, also when plotly wrote them as a typed array ({"dtype", "bdata": base64})."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def test_an_earlier_health_trend_is_the_start_of_the_latest_one(run_app, demo_db):
+    """A date's health point depends on that date's scores alone: moving the as-of date back shows the same points
+    up to it, and none after it."""
+    def health_points(at) -> list[tuple]:
+        spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "executive_health_trend")
+        return [(t.get("name"), x, float(y)) for t in spec["data"] for x, y in zip(t["x"], _numbers(t["y"]))]
+
+    at = run_app()
+    at.session_state[state.EXEC_SECTION] = "Trends"
+    at.run()
+    ok(at)
+    latest = health_points(at)
+    earlier = data_months(demo_db)[-3]
+    at.selectbox(key=state.AS_OF).set_value(earlier).run()
+    ok(at)
+    shown = health_points(at)
+    cut = pd.Timestamp(month_end(earlier))
+    assert shown and shown == [p for p in latest if pd.Timestamp(p[1]) <= cut]
+    assert len(shown) < len(latest)
