@@ -179,13 +179,15 @@ def tier_outcomes(view: View) -> tuple[pd.DataFrame, OutcomeSummary]:
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)
 def _trend(key: str, _view: View) -> pd.DataFrame:
-    return _retention_trend(_arr(_view.ref), _view.kind, account_ids=_view.ids,
-                            through=min(_view.end_month, _view.complete_month))
+    return _retention_trend(_arr(_view.ref), _view.kind, account_ids=_view.ids, through=_view.complete_month)
 
 
 def retention_trend(view: View) -> pd.DataFrame:
-    """GRR/NRR per period of the chosen kind, ending at the as-of month and never in a partial month."""
-    return _trend(view.period_key, view)
+    """GRR/NRR per period of the chosen kind, ending at the as-of month and never in a partial month. Each period
+    is resolved from its own end month, so the trend is built once to the last complete month (a 2M-row pivot at
+    100k accounts) and an earlier as-of date shows its first rows."""
+    trend = _trend(f"{view.ref}|{view.kind}|{view.complete_month}|{view.ids_key}", view)
+    return trend[trend["end"] <= min(view.end_month, view.complete_month)].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=ENTRIES)

@@ -108,22 +108,24 @@ def _numbers(values) -> list:
     return list(values)
 
 
-def test_an_earlier_health_trend_is_the_start_of_the_latest_one(run_app, demo_db):
-    """A date's health point depends on that date's scores alone: moving the as-of date back shows the same points
-    up to it, and none after it."""
-    def health_points(at) -> list[tuple]:
-        spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "executive_health_trend")
-        return [(t.get("name"), x, float(y)) for t in spec["data"] for x, y in zip(t["x"], _numbers(t["y"]))]
+def test_an_earlier_trend_is_the_start_of_the_latest_one(run_app, demo_db):
+    """A date's health point depends on that date's scores alone, a period's GRR and NRR on its own two months:
+    moving the as-of date back shows the same points up to it, and none after it."""
+    def points(at) -> list[tuple]:
+        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if c.key in ("executive_health_trend", "executive_retention_trend")]
+        return [(t.get("name"), x, float(y)) for spec in specs for t in spec["data"]
+                for x, y in zip(t["x"], _numbers(t["y"]))]
 
     at = run_app()
     at.session_state[state.EXEC_SECTION] = "Trends"
     at.run()
     ok(at)
-    latest = health_points(at)
+    latest = points(at)
     earlier = data_months(demo_db)[-3]
     at.selectbox(key=state.AS_OF).set_value(earlier).run()
     ok(at)
-    shown = health_points(at)
+    shown = points(at)
     cut = pd.Timestamp(month_end(earlier))
     assert shown and shown == [p for p in latest if pd.Timestamp(p[1]) <= cut]
     assert len(shown) < len(latest)
