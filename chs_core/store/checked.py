@@ -14,34 +14,23 @@ import hashlib
 import json
 from dataclasses import asdict
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 from chs_core.errors import Problem
 from chs_core.settings import SETTINGS, setting
 from chs_core.sources import Dataset
+from chs_core.store.fingerprint import code_digest
 from chs_core.store.results import default_store
 from chs_core.validation.checks import validate_dataset
 from chs_core.validation.horizon import validation_day
 
-_CORE = Path(__file__).resolve().parents[1]
 # What decides which problems a source has: the checks, the contract, how values are read and spelled.
 _CODE = ("validation/*.py", "contract.py", "errors.py", "sources/sql.py", "sources/codes.py", "sources/views.py")
-
-
-@cache
-def _code_key() -> str:
-    digest = hashlib.sha256()
-    for pattern in _CODE:
-        for path in sorted(_CORE.glob(pattern)):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def validation_key(source_key: str, day: str) -> str:
     """Changes with the source, the day (validation.horizon.validation_day), any setting in force, or the code."""
     settings = {s.name: str(setting(s.name)) for s in SETTINGS}
-    text = json.dumps([source_key, day, settings, _code_key()], sort_keys=True)
+    text = json.dumps([source_key, day, settings, code_digest(_CODE)], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -31,7 +31,7 @@ from chs_core.store import sql
 
 _CORE = Path(__file__).resolve().parents[1]
 # The code that turns raw values into the typed views' values (casts, trimming, code spellings, defaults).
-_READING_CODE = tuple(_CORE / p for p in ("contract.py", "sources/sql.py", "sources/codes.py", "sources/views.py"))
+_READING_CODE = ("contract.py", "sources/sql.py", "sources/codes.py", "sources/views.py")
 
 # The date each dated table's rows are known by (None: a snapshot table, digested whole).
 DATE_COLUMNS: dict[str, str | None] = {
@@ -56,16 +56,19 @@ def model_key(model: Model) -> str:
 
 
 @cache
-def _code_key() -> str:
+def code_digest(patterns: tuple[str, ...]) -> str:
+    """A digest of the text of the chs_core files matching the patterns (paths relative to chs_core, globs allowed):
+    a key holding it changes when the code that decides the result changes."""
     digest = hashlib.sha256()
-    for path in _READING_CODE:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for pattern in patterns:
+        for path in sorted(_CORE.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 def reading_key() -> str:
     """Changes with what turns raw values into typed ones: the data_time_zone setting and the reading code."""
-    return _sha(json.dumps([str(setting("data_time_zone")), _code_key()]))
+    return _sha(json.dumps([str(setting("data_time_zone")), code_digest(_READING_CODE)]))
 
 
 def digest_cache_key(source_key: str) -> str:

@@ -11,33 +11,21 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 from chs_core.model import Model
 from chs_core.settings import SETTINGS, setting
 from chs_core.sources import Dataset
-from chs_core.store.fingerprint import model_key
+from chs_core.store.fingerprint import code_digest, model_key
 from chs_core.store.results import ResultsStore
 
-_CORE = Path(__file__).resolve().parents[1]
 _CODE = ("outcomes/*.py", "metrics/catalog.py", "settings.py")  # what turns scores into the report
-
-
-@cache
-def _code_key() -> str:
-    digest = hashlib.sha256()
-    for pattern in _CODE:
-        for path in sorted(_CORE.glob(pattern)):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def backtest_key(store: ResultsStore, ds: Dataset, dates: Sequence[date], model: Model, **options) -> str:
     """The key of a backtest of `model` over `dates` of the opened source, with these judging options."""
     keys = store.keys(ds, ds.source_key)
     settings = {s.name: str(setting(s.name)) for s in SETTINGS}
-    text = json.dumps([[keys.key_at(d) for d in dates], model_key(model), options, settings, _code_key()],
+    text = json.dumps([[keys.key_at(d) for d in dates], model_key(model), options, settings, code_digest(_CODE)],
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
