@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from chs_core.model import Model
@@ -42,21 +43,53 @@ def plays_followed(history: pd.DataFrame, model: Model, activities: pd.DataFrame
     if (h["as_of"] > pd.Timestamp(as_of)).any():
         h = h[h["as_of"] <= pd.Timestamp(as_of)]
     keys = month_end_keys(h)
+    acts = _ActivityDays(activities[activities["activity_date"] <= pd.Timestamp(as_of)])
     rows = []
     for flag in model.flags:
         column = f"flag_{flag.name}"
         if not flag.action or column not in h.columns:
             continue
         types = PLAY_ACTIVITIES.get(flag.name, touch_types())
-        fired = turned_on(h, column, keys)[["account_id", "as_of"]]
-        fired["_at"] = pd.to_datetime(fired["as_of"])
-        acts = activities[activities["activity_type"].isin(types) & (activities["activity_date"] <= pd.Timestamp(as_of))]
-        pairs = fired.merge(acts, on="account_id")
-        gap = (pairs["activity_date"] - pairs["_at"]).dt.days
-        hit = pairs[(gap > 0) & (gap <= days)].drop_duplicates(["account_id", "_at"])
-        followed = fired.merge(hit[["account_id", "_at"]].assign(_hit=True), on=["account_id", "_at"], how="left")
-        followed["_hit"] = followed["_hit"].astype("boolean").fillna(False).astype(bool)
-        decided = followed["_hit"] | ((pd.Timestamp(as_of) - followed["_at"]).dt.days > days)
-        n, k = int(decided.sum()), int(followed["_hit"].sum())
+        fired = turned_on(h, column, keys)
+        at = _days(fired["as_of"])
+        hit = acts.any_within(fired["account_id"], at, set(types), days)
+        decided = hit | (_days(pd.Series([pd.Timestamp(as_of)]))[0] - at > days)
+        n, k = int(decided.sum()), int(hit.sum())
         rows.append([flag.name, flag.label, flag.action, ", ".join(types), len(fired), n, k, k / n if n else None])
     return pd.DataFrame(rows, columns=PLAY_COLUMNS)
+
+
+def _days(stamps: pd.Series) -> np.ndarray:
+    """Whole days since 1970 of midnight timestamps (activity dates are normalised, as-of dates are days)."""
+    return pd.to_datetime(stamps).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+class _ActivityDays:
+    """Activities as sorted integer keys (account code x span + day), so "an activity of these types within N
+    days after each firing" is one binary search per firing instead of a merge of firings with every activity."""
+
+    def __init__(self, activities: pd.DataFrame):
+        account, self.accounts = pd.factorize(activities["account_id"].astype(str))
+        self.type_codes, self.types = pd.factorize(activities["activity_type"])
+        day = _days(activities["activity_date"])
+        self.base = int(day.min()) if len(day) else 0
+        self.span = (int(day.max()) - self.base if len(day) else 0) + 2  # one account's days, and one before
+        key = account.astype(np.int64) * self.span + (day - self.base)
+        order = np.argsort(key, kind="stable")
+        self.key, self.type_codes = key[order], self.type_codes[order]
+        self.index = pd.Index(self.accounts)
+
+    def any_within(self, account_ids: pd.Series, at: np.ndarray, types: set[str], days: int) -> np.ndarray:
+        """Per firing (account, day at): an activity of one of `types` dated in (at, at + days]."""
+        wanted = np.array([t in types for t in self.types] + [False], dtype=bool)[self.type_codes]
+        keys = self.key[wanted]
+        code = self.index.get_indexer(account_ids.astype(str))
+        first = code.astype(np.int64) * self.span  # the account's first possible key
+        start = first + np.clip(at - self.base, -1, None)
+        after = np.searchsorted(keys, start, side="right")  # the account's first activity after the day at
+        inside = (code >= 0) & (after < len(keys))
+        found = np.zeros(len(at), dtype=bool)
+        key = keys[after[inside]]
+        day = key - first[inside] + self.base
+        found[inside] = (key < first[inside] + self.span) & (day > at[inside]) & (day <= at[inside] + days)
+        return found

@@ -8,9 +8,11 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
+from chs_core.contract import ACTIVITY_TYPES
 from chs_core.model import load_model
-from chs_core.outcomes.loop import flag_events, turned_on
+from chs_core.outcomes.loop import flag_events, held_activities, touch_activities, turned_on
 from chs_core.outcomes.loop_report import alert_window_dates
+from chs_core.outcomes.plays import PLAY_ACTIVITIES, plays_followed
 from chs_core.pipeline import check_source, history_dates, scored_frame
 from chs_core.settings import DEFAULT_MODEL
 from chs_core.sources import source_for
@@ -26,7 +28,8 @@ def scored(demo_db):
         history = scored_frame(ds, model, dates, columns=["account_id", "as_of", "health_score", "at_risk", *flags])
         alerts = scored_frame(ds, model, alert_window_dates(dates, model.alert.within_days),
                               columns=["account_id", "as_of", "health_score"])
-    return model, dates, history, alerts
+        activities = held_activities(touch_activities(ds), ACTIVITY_TYPES)
+    return model, dates, history, alerts, activities
 
 
 def _walk(history: pd.DataFrame, column: str, dates) -> set[tuple[str, object]]:
@@ -38,7 +41,7 @@ def _walk(history: pd.DataFrame, column: str, dates) -> set[tuple[str, object]]:
 
 
 def test_turned_on_is_each_accounts_off_to_on_step(scored):
-    model, dates, history, _ = scored
+    model, dates, history, *_ = scored
     for column in ["at_risk", *[f"flag_{f.name}" for f in model.flags]]:
         got = turned_on(history, column)
         pairs = {(str(a), pd.Timestamp(d).date()) for a, d in zip(got["account_id"], got["as_of"])}
@@ -47,7 +50,7 @@ def test_turned_on_is_each_accounts_off_to_on_step(scored):
 
 
 def test_flag_events_equal_a_walk_through_each_accounts_month_ends(scored):
-    model, dates, history, alerts = scored
+    model, dates, history, alerts, _ = scored
     drop, within, horizon = model.alert.drop_points, model.alert.within_days, 3
     score = {(str(r.account_id), pd.Timestamp(r.as_of).date()): r.health_score for r in history.itertuples()}
     before = {(str(r.account_id), pd.Timestamp(r.as_of).date() + timedelta(days=within)): r.health_score
@@ -71,3 +74,24 @@ def test_flag_events_equal_a_walk_through_each_accounts_month_ends(scored):
     assert list(zip(got["account_id"], got["flag_date"], got["reason"])) == want
     reasons = {r for *_, r in want}
     assert reasons == {"went at risk", "score-drop alert", "score-drop alert and went at risk"}
+
+
+def test_plays_followed_equal_a_search_of_each_firings_activities(scored):
+    model, dates, history, _, activities = scored
+    as_of, days = dates[-3], 14  # an as-of date with firings still open after it
+    by_account: dict[str, list[tuple]] = {}
+    for r in activities.itertuples():
+        by_account.setdefault(str(r.account_id), []).append((r.activity_date.date(), r.activity_type))
+    got = plays_followed(history, model, activities, as_of, days).set_index("flag")
+    shown = 0
+    for flag in model.flags:
+        if not flag.action:
+            continue
+        types = PLAY_ACTIVITIES[flag.name]
+        fired = [(a, d) for a, d in _walk(history, f"flag_{flag.name}", dates) if d <= as_of]
+        followed = {(a, d) for a, d in fired
+                    if any(t in types and 0 < (day - d).days <= days and day <= as_of for day, t in by_account.get(a, []))}
+        decided = [f for f in fired if f in followed or (as_of - f[1]).days > days]
+        assert got.loc[flag.name, ["fired", "decided", "followed"]].tolist() == [len(fired), len(decided), len(followed)]
+        shown += len(followed) > 0 and len(decided) < len(fired)
+    assert shown > 0  # some play followed, and some firing still open, at this as-of date
