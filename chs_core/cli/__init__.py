@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chs_core.cli import account_commands, cohort_commands, data_commands, model_commands, score_commands, source_commands
+from chs_core.cli import account_commands, cohort_commands, data_commands, model_commands, score_commands, source_commands, store_commands
 from chs_core.cli.common import UsageError
 from chs_core.errors import DataError, ModelError
 from chs_core.sources.redact import redact
 
 # Each module has register(subparsers) -> {command name: run(args) -> exit code}.
-COMMAND_MODULES = (data_commands, score_commands, cohort_commands, model_commands, account_commands, source_commands)
+COMMAND_MODULES = (data_commands, score_commands, cohort_commands, model_commands, account_commands, source_commands,
+                   store_commands)
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict]:
