@@ -65,6 +65,11 @@ def _cli(command: str, data: Path, store: Path, *extra: str) -> float:
     return time.perf_counter() - start
 
 
+def _cli_row(stage: str, seconds: float) -> Row:
+    print(f"{stage}: {seconds:.1f} s; load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    return Row(stage, seconds)
+
+
 def _app_first_page(data: Path, store: Path) -> dict:
     code = ("import json, resource, time, os\n"
             "from streamlit.testing.v1 import AppTest\n"
@@ -114,14 +119,14 @@ def run(ctx: Context) -> list[Row]:
     rows.append(_row("results store, warm: the whole history read back", warm))
     for command in ("score", "kpis", "backtest"):
         _cli(command, data, store)  # scores for this model get stored on the first run
-        seconds = min(_cli(command, data, store) for _ in range(ctx.repeat))
-        stage = f"`python -m chs_core {command}` from stored results (process start and validation included)"
-        print(f"{stage}: {seconds:.1f} s; load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
-        rows.append(Row(stage, seconds))
-    fresh = min(_cli("backtest", data, store, "--fresh") for _ in range(ctx.repeat))  # not the kept report
-    stage = "`python -m chs_core backtest --fresh`: judged again from stored scores (every interval recomputed)"
-    print(f"{stage}: {fresh:.1f} s; load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
-    rows.append(Row(stage, fresh))
+        rows.append(_cli_row(f"`python -m chs_core {command}` from stored results (process start and validation "
+                             "included)", min(_cli(command, data, store) for _ in range(ctx.repeat))))
+    rows.append(_cli_row("`python -m chs_core backtest --fresh`: judged again from stored scores (every interval "
+                         "recomputed)", min(_cli("backtest", data, store, "--fresh") for _ in range(ctx.repeat))))
+    rows.append(_cli_row("`python -m chs_core refresh`: the month ends stored, the alert and queue dates computed",
+                         _cli("refresh", data, store)))
+    rows.append(_cli_row("`python -m chs_core refresh` again: nothing new (validation, data keys, all found stored)",
+                         _cli("refresh", data, store)))
     app = _app_first_page(data, store)
     rows.append(_row("app first page (executive) from stored results, empty Streamlit caches (AppTest process)", app))
     rows.append(Row("app: switch the period to one seen before (warm rerun, AppTest; Chromium: --only browser)",
