@@ -26,10 +26,7 @@ as_of = month_end(period.end)
 top[2].caption(f"**{period.label}**: ARR in {period.start:%b %Y} vs {period.end:%b %Y}; health as of "
                f"{as_of:%d %b %Y}. Showing {sidebar.filter_summary()}.")
 
-ids = sidebar.filtered_account_ids(source.accounts)
-if ids is not None and not ids:
-    st.info("No accounts match the filters in the sidebar. Clear a filter to see the numbers.", icon=":material/filter_alt_off:")
-    st.stop()
+ids = guards.filtered_ids_or_stop(source, "the numbers")
 if period.start < months[0]:
     st.warning(f"The data starts in {months[0]:%b %Y}, so {period.label} has no starting cohort: pick a later as-of "
                "date or a shorter period.", icon=":material/history:")
