@@ -2,7 +2,8 @@
 
 Metrics rows are keyed by (data key of their as-of date, signal settings key, as_of), scores by
 (data key, model key, as_of). Asking for a history computes only the as-of dates not stored yet
-(a new month: one date), in one compute_metrics call, and reads the rest; a model change rescores
+(a new month: one date), metrics_batch_dates dates at a time, each batch stored before the next is
+computed (memory bounded), and reads the rest; a model change rescores
 from stored metrics without touching the events. The per-month digests behind the data keys are
 cached per Source.key. Results equal a fresh computation (tests/unit/test_store.py).
 
