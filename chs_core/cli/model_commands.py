@@ -55,30 +55,38 @@ def _check_judging(args) -> None:
 def cmd_backtest(args) -> int:
     _check_judging(args)
     with opened_for_scoring(args) as (ds, checked, model, as_of):
-        dates = history_dates(checked.arr, as_of)
-        end_month = checked.completeness.end_month
-        store = default_store() if ds.source_key else None
-        key = store and backtest_key(store, ds, dates, model, horizon_months=args.horizon_months,
-                                     samples=args.bootstrap, end_month=end_month)
-        report = kept_backtest(store, key) if key and not args.fresh else None  # asked before: read back
-        if report is None:
-            bt = _backtest(ds, checked.arr, model, dates, end_month, store is not None, args)
-            report = {"json": json.dumps(bt.to_dict(), indent=1, allow_nan=False), "text": summary_text(bt)}
-            if key:
-                keep_backtest(store, key, report)
+        report = backtest_report(ds, checked, model, as_of, args.horizon_months, args.bootstrap, args.fresh)
     print(report[args.format])
     return 0
 
 
-def _backtest(ds, arr, model, dates, end_month, stored: bool, args) -> Backtest:
+def backtest_report(ds, checked, model, as_of, horizon_months: int, samples: int, fresh: bool = False) -> dict:
+    """The backtest's JSON and text ({"json", "text"}): read back when the same backtest is kept in the results
+    store (unless fresh), else judged and kept. `python -m chs_core refresh` calls it too, so the backtest of the
+    model in use is ready after each data load."""
+    dates = history_dates(checked.arr, as_of)
+    end_month = checked.completeness.end_month
+    store = default_store() if ds.source_key else None
+    key = store and backtest_key(store, ds, dates, model, horizon_months=horizon_months, samples=samples,
+                                 end_month=end_month)
+    report = kept_backtest(store, key) if key and not fresh else None  # asked before: read back
+    if report is None:
+        bt = _backtest(ds, checked.arr, model, dates, end_month, store is not None, horizon_months, samples)
+        report = {"json": json.dumps(bt.to_dict(), indent=1, allow_nan=False), "text": summary_text(bt)}
+        if key:
+            keep_backtest(store, key, report)
+    return report
+
+
+def _backtest(ds, arr, model, dates, end_month, stored: bool, horizon_months: int, samples: int) -> Backtest:
     if stored:  # a model seen before is not scored again; scoring reads no account attributes from here
         metrics = metrics_with_accounts(ds, dates, model.signals, with_accounts=False)
         scored = scored_frame(ds, model, dates, columns=scored_columns(model, metrics.columns))
     else:
         metrics = metrics_with_accounts(ds, dates, model.signals)
         scored = score_frame(metrics, model).frame
-    return run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=args.horizon_months,
-                        end_month=end_month, samples=args.bootstrap)
+    return run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=horizon_months,
+                        end_month=end_month, samples=samples)
 
 
 def cmd_suggest(args) -> int:

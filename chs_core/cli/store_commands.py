@@ -5,16 +5,21 @@ import sys
 import time
 
 from chs_core.cli.common import UsageError, add_data_options, opened_for_scoring
+from chs_core.cli.model_commands import backtest_report
 from chs_core.outcomes.loop_report import alert_window_dates
 from chs_core.pipeline import history_dates, metrics_with_accounts, scored_frame
+from chs_core.settings import setting
 from chs_core.store import default_store
 from chs_core.workspace.queue import queue_dates
 
 
 def register(sub) -> dict:
-    p = sub.add_parser("refresh", help="validate the data and store every metric and score the app's pages read "
-                                       "(run after each data load, e.g. nightly, so no first visit computes them)")
+    p = sub.add_parser("refresh", help="validate the data and store every metric and score the app's pages read, "
+                                       "and the model's backtest (run after each data load, e.g. nightly, so no "
+                                       "first visit or backtest computes them)")
     add_data_options(p)
+    p.add_argument("--no-backtest", action="store_true", help="store metrics and scores only (the backtest of "
+                                                              "100k accounts takes about 40 s)")
     return {"refresh": cmd_refresh}
 
 
@@ -37,7 +42,11 @@ def cmd_refresh(args) -> int:
         scored_frame(ds, model, [*months, *windows], account_ids=[])
         if queue:
             metrics_with_accounts(ds, queue, model.signals, account_ids=[])
+        if not args.no_backtest:  # `python -m chs_core backtest` with its default options then reads it back
+            backtest_report(ds, checked, model, as_of, setting("backtest_horizon_months"),
+                            setting("backtest_bootstrap_samples"))
     print(f"{store.path} holds metrics and scores for {len(months)} month ends ({months[0]} to {months[-1]}) and "
-          f"{len(windows)} score-drop alert dates, and metrics for {len(queue)} work-queue dates, of this data and "
-          f"model ({time.perf_counter() - start:.1f} s; only what was missing was computed).", file=sys.stderr)
+          f"{len(windows)} score-drop alert dates, metrics for {len(queue)} work-queue dates"
+          + ("" if args.no_backtest else " and the backtest") + " of this data and model "
+          f"({time.perf_counter() - start:.1f} s; only what was missing was computed).", file=sys.stderr)
     return 0
