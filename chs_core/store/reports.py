@@ -1,9 +1,10 @@
 """Finished backtest reports, kept in the results store and given back when nothing they depend on changed.
 
-A backtest of 100,000 accounts judges 1.5M scores with dozens of bootstrap intervals (about half a minute); asked
-again for the same data and model (another format, a second look, a script), it is read back in a moment. The key
-holds everything the report depends on: the data key of every as-of date (store.fingerprint: it changes when any
-row up to that date changes), the model key, the judging options, every setting in force and the text of the code that judges.
+A backtest of 100,000 accounts judges 1.5M scores with dozens of bootstrap intervals (about 40 s); asked again for
+the same data and model (another format, a second look, a script, or after `refresh` judged it), it is read back
+in a moment. The key holds everything the report depends on: the data key of every as-of date (store.fingerprint:
+it changes when any row up to that date changes), the model key, the judging options, every setting in force and
+the text of the code that judges.
 """
 from __future__ import annotations
 
