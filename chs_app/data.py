@@ -25,13 +25,19 @@ from chs_core.model import Model, load_model
 from chs_core.outcomes import loop
 from chs_core.outcomes.loop_report import LoopReport, alert_window_dates
 from chs_core.outcomes.loop_report import loop_report as build_loop_report
-from chs_core.pipeline import CheckedSource, check_source, flagged_accounts, history_dates, metrics_with_accounts, scored_frame
+from chs_core.pipeline import (
+    CheckedSource,
+    check_source,
+    flagged_accounts,
+    history_dates,
+    metrics_with_accounts,
+    point_in_time_metrics,
+    scored_frame,
+)
 from chs_core.readiness.freshness import TableFreshness, table_freshness
-from chs_core.selection import sliced
 from chs_core.settings import setting
 from chs_core.sources import Source, source_for
 from chs_core.sources.redact import redact
-from chs_core.store import default_store
 
 # (location, key, mapping): the key changes whenever the source would read differently (a file, the mapping, a
 # database write), so caches never serve stale data. mapping is "" when the source is read without one.
@@ -122,12 +128,8 @@ def metric_columns_history(ref: SourceRef, settings: SignalSettings, as_of: date
 @st.cache_resource(show_spinner="Reading metric coverage…", max_entries=setting("cache_entries_sources"))
 def _metric_columns(ref: SourceRef, settings: SignalSettings, as_of: date, columns: tuple[str, ...]) -> pd.DataFrame:
     arr = checked_source(ref).arr
-    wanted = ["as_of", *columns]
     with source_of(ref).open() as ds:
-        store = default_store() if ds.source_key else None
-        if store is None:
-            return sliced(metrics_with_accounts(ds, history_dates(arr, as_of), settings), None, wanted)
-        return store.metrics(ds, ds.source_key, history_dates(arr, as_of), settings, columns=wanted)
+        return point_in_time_metrics(ds, history_dates(arr, as_of), settings, columns=["as_of", *columns])
 
 
 # A resource for the same reason as _checked_source: pickling 100k-row slices into cache_data cost a second of

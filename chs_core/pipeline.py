@@ -125,17 +125,21 @@ def history_dates(arr: pd.DataFrame, as_of: date) -> list[date]:
     return dates if dates and dates[-1] == as_of else dates + [as_of]
 
 
-def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings,
-                          account_ids: list[str] | None = None, with_accounts: bool = True) -> pd.DataFrame:
-    """compute_metrics for the dates (only `account_ids` when given), joined to account attributes (segment feeds
-    segment overrides). A file source's metrics come from the results store: only dates not stored yet are computed.
-    with_accounts=False: the metrics alone (the backtest of stored scores: a merge of 1.8M rows saved)."""
+def point_in_time_metrics(ds: Dataset, as_of_dates: list[date], settings: SignalSettings,
+                          account_ids: list[str] | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    """compute_metrics for the dates (only `account_ids` when given; only `columns`, in the frame's order, when
+    given). A file source's metrics come from the results store: only dates not stored yet are computed."""
     store = default_store() if ds.source_key else None
     if store is None:
-        metrics = compute_metrics(ds, as_of_dates, settings, account_ids)
-    else:
-        metrics = store.metrics(ds, ds.source_key, as_of_dates, settings, account_ids)
-    return metrics.merge(accounts_frame(ds), on="account_id", how="left") if with_accounts else metrics
+        return sliced(compute_metrics(ds, as_of_dates, settings, account_ids), None, columns)
+    return store.metrics(ds, ds.source_key, as_of_dates, settings, account_ids, columns)
+
+
+def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings,
+                          account_ids: list[str] | None = None) -> pd.DataFrame:
+    """point_in_time_metrics joined to account attributes (segment feeds segment overrides)."""
+    metrics = point_in_time_metrics(ds, as_of_dates, settings, account_ids)
+    return metrics.merge(accounts_frame(ds), on="account_id", how="left")
 
 
 def score_dates(ds: Dataset, model: Model, as_of_dates: list[date]) -> Scores:

@@ -112,6 +112,11 @@ SETTINGS: tuple[Setting, ...] = (
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def settings_in_force() -> dict[str, str]:
+    """Every setting's value in force, as text: part of the key of a result that any of them may change."""
+    return {s.name: str(setting(s.name)) for s in SETTINGS}
+
+
 def setting(name: str):
     """The value in force: CHS_<NAME> from the environment when set (cast to the default's type), else the default."""
     spec = SETTINGS_BY_NAME[name]

@@ -9,7 +9,7 @@ from chs_core.cli.common import UsageError, add_data_options, opened_for_scoring
 from chs_core.model import save_model
 from chs_core.outcomes.backtest import Backtest, run_backtest, scored_columns
 from chs_core.outcomes.summary import summary_text
-from chs_core.pipeline import history_dates, metrics_with_accounts, scored_frame
+from chs_core.pipeline import history_dates, metrics_with_accounts, point_in_time_metrics, scored_frame
 from chs_core.scoring.score import score_frame
 from chs_core.settings import setting
 from chs_core.store import default_store
@@ -80,7 +80,7 @@ def backtest_report(ds, checked, model, as_of, horizon_months: int, samples: int
 
 def _backtest(ds, arr, model, dates, end_month, stored: bool, horizon_months: int, samples: int) -> Backtest:
     if stored:  # a model seen before is not scored again; scoring reads no account attributes from here
-        metrics = metrics_with_accounts(ds, dates, model.signals, with_accounts=False)
+        metrics = point_in_time_metrics(ds, dates, model.signals)
         scored = scored_frame(ds, model, dates, columns=scored_columns(model, metrics.columns))
     else:
         metrics = metrics_with_accounts(ds, dates, model.signals)

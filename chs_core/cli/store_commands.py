@@ -7,7 +7,7 @@ import time
 from chs_core.cli.common import UsageError, add_data_options, opened_for_scoring
 from chs_core.cli.model_commands import backtest_report
 from chs_core.outcomes.loop_report import alert_window_dates
-from chs_core.pipeline import history_dates, metrics_with_accounts, scored_frame
+from chs_core.pipeline import history_dates, point_in_time_metrics, scored_frame
 from chs_core.settings import setting
 from chs_core.store import default_store
 from chs_core.workspace.queue import queue_dates
@@ -41,7 +41,7 @@ def cmd_refresh(args) -> int:
         # Stored, not read back: no account is asked for. Only the dates missing are computed (a new month: one).
         scored_frame(ds, model, [*months, *windows], account_ids=[])
         if queue:
-            metrics_with_accounts(ds, queue, model.signals, account_ids=[])
+            point_in_time_metrics(ds, queue, model.signals, account_ids=[])
         if not args.no_backtest:  # `python -m chs_core backtest` with its default options then reads it back
             backtest_report(ds, checked, model, as_of, setting("backtest_horizon_months"),
                             setting("backtest_bootstrap_samples"))

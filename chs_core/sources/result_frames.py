@@ -34,6 +34,7 @@ def result_frame(con: duckdb.DuckDBPyConnection, query: str, params: list | dict
     except duckdb.ResourceInUseException:  # a con.execute result left unfetched, which execute() discards
         return con.execute(query, params or []).df()
 
+
 def _convertible(type_name: str) -> bool:
     return type_name in _AS_IS or type_name.startswith("DECIMAL(")
 

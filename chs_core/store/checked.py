@@ -16,7 +16,7 @@ from dataclasses import asdict
 from datetime import date
 
 from chs_core.errors import Problem
-from chs_core.settings import SETTINGS, setting
+from chs_core.settings import setting, settings_in_force
 from chs_core.sources import Dataset
 from chs_core.store.fingerprint import code_digest
 from chs_core.store.results import default_store
@@ -29,7 +29,7 @@ _CODE = ("validation/*.py", "contract.py", "errors.py", "sources/sql.py", "sourc
 
 def validation_key(source_key: str, day: str) -> str:
     """Changes with the source, the day (validation.horizon.validation_day), any setting in force, or the code."""
-    settings = {s.name: str(setting(s.name)) for s in SETTINGS}
+    settings = settings_in_force()
     text = json.dumps([source_key, day, settings, code_digest(_CODE)], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from chs_core.model import Model
-from chs_core.settings import SETTINGS, setting
+from chs_core.settings import settings_in_force
 from chs_core.sources import Dataset
 from chs_core.store.fingerprint import code_digest, model_key
 from chs_core.store.results import ResultsStore
@@ -25,7 +25,7 @@ _CODE = ("outcomes/*.py", "metrics/catalog.py", "settings.py")  # what turns sco
 def backtest_key(store: ResultsStore, ds: Dataset, dates: Sequence[date], model: Model, **options) -> str:
     """The key of a backtest of `model` over `dates` of the opened source, with these judging options."""
     keys = store.keys(ds, ds.source_key)
-    settings = {s.name: str(setting(s.name)) for s in SETTINGS}
+    settings = settings_in_force()
     text = json.dumps([[keys.key_at(d) for d in dates], model_key(model), options, settings, code_digest(_CODE)],
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -20,8 +20,8 @@ def latest_past_only_date(ds: Dataset) -> date | None:
     """The latest date in any supplied past-only column, read as the future-date check reads it; None: no value."""
     latest = None
     for table in TABLES:
-        columns = [c for c in PAST_ONLY_COLUMNS.get(table.name, ()) if c in ds.columns.get(table.name, frozenset())]
-        if not ds.has(table.name) or not columns:
+        columns = [c for c in PAST_ONLY_COLUMNS.get(table.name, ()) if ds.has(table.name, c)]
+        if not columns:
             continue
         for value in ds.rows(sql.latest_dates(table.name, columns))[0]:
             if value is not None and (latest is None or value > latest):
