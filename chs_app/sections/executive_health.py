@@ -90,9 +90,11 @@ def distribution(scores: pd.DataFrame, summary: ExecutiveSummary, model: Model, 
         shown = [t for t in model.tiers if h.tier_counts.get(t.name)]
         if queue_ready() and shown:
             st.markdown("**Open a tier in the work queue**")
-            for column, tier in zip(st.columns(len(shown)), shown):
+            # A wrapping row, not one column per tier: five columns in half the page cut every label short.
+            links = st.container(horizontal=True, gap="small")
+            for tier in shown:
                 queue_link(f"{tier.name} ({count(h.tier_counts[tier.name])})",
-                           {"tier": tier.name, "as_of": summary.health_as_of.isoformat()}, container=column)
+                           {"tier": tier.name, "as_of": summary.health_as_of.isoformat()}, container=links)
     return True
 
 
