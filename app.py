@@ -5,8 +5,16 @@ The page icon is an emoji, not a Material icon: the app must start with no inter
 import streamlit as st
 
 from chs_app.sidebar import render_sidebar
+from chs_core.memory_pages import avoid_huge_page_stalls
+from chs_core.store import default_store
+
+avoid_huge_page_stalls()
 
 st.set_page_config(page_title="Customer Health Score", page_icon="🩺", layout="wide")
+store = default_store()
+if store is not None and (problem := store.problem()):  # every page reads through it: say so once, plainly
+    st.error(problem, icon=":material/error:")
+    st.stop()
 
 pages = [
     st.Page("app_pages/executive.py", title="Executive overview", icon=":material/monitoring:", default=True),

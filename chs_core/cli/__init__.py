@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # e.g. an output file that cannot be written
+        if exc.errno is None:  # a message of ours (the results store's folder): it names what to change
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         where = exc.filename or getattr(args, "output", None) or getattr(args, "out", None) or "output"
         print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -14,6 +14,8 @@ as-of date. Diagnostics per metric and flag, and two baselines (renewal timing, 
 from __future__ import annotations
 
 import math
+import threading
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
@@ -27,6 +29,7 @@ from chs_core.outcomes.diagnostics import SignalCheck, flag_checks, metric_check
 from chs_core.outcomes.labels import Labels, label_history
 from chs_core.outcomes.quality import Quality, SliceQuality, TierRate, quality_of, slice_qualities, sorted_within, tier_rates
 from chs_core.outcomes.ranking import shared_draws
+from chs_core.outcomes.workers import Workers, workers
 from chs_core.settings import setting
 from chs_core.sources import Dataset
 
@@ -120,13 +123,19 @@ def outcome_report(j: Judged, outcome: str, tier_order: tuple[str, ...], samples
         window = quality_of(j.score[w], j.at_risk[w], y[w], acc[w], samples, seed, order=sorted_within(j.order, w))
     segments = () if lab.segment is None else tuple(
         slice_qualities(np.where(pd.isna(lab.segment), "(none)", lab.segment), j.score, j.at_risk, y, acc, j.order))
-    dates = tuple(slice_qualities(np.datetime_as_string(lab.as_of, unit="D"), j.score, j.at_risk, y, acc, j.order))
+    dates = tuple(slice_qualities(lab.as_of.astype("datetime64[D]"), j.score, j.at_risk, y, acc, j.order))
     return OutcomeReport(outcome, pooled, window, tuple(tier_rates(j.tier, y, lab.arr, lab.lost_arr, tier_order)),
                          segments, dates)
 
 
 def _aligned(frame: pd.DataFrame, labels: Labels) -> np.ndarray:
     """Row positions in `frame` of the judged rows, matched on (account_id, as_of); -1 if absent."""
+    rows = labels.rows
+    if len(rows) and len(frame) > rows.max():  # frame in the scored history's row order (both read from the store)?
+        same = (pd.to_datetime(frame["as_of"]).to_numpy()[rows] == labels.as_of) & (
+            frame["account_id"].astype(str).to_numpy()[rows] == labels.account_id)
+        if same.all():  # then no lookup of 1.8M (account, date) keys
+            return rows
     keys = pd.MultiIndex.from_arrays([frame["account_id"].astype(str), pd.to_datetime(frame["as_of"])])
     want = pd.MultiIndex.from_arrays([labels.account_id, pd.to_datetime(labels.as_of)])
     return keys.get_indexer(want)
@@ -134,6 +143,8 @@ def _aligned(frame: pd.DataFrame, labels: Labels) -> np.ndarray:
 
 def _column(frame: pd.DataFrame, name: str, pos: np.ndarray) -> np.ndarray:
     values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if len(pos) and pos.min() >= 0:  # every judged row found (the usual case): one gather
+        return values[pos]
     out = np.full(len(pos), np.nan)
     out[pos >= 0] = values[pos[pos >= 0]]
     return out
@@ -141,13 +152,15 @@ def _column(frame: pd.DataFrame, name: str, pos: np.ndarray) -> np.ndarray:
 
 def _columns(frame: pd.DataFrame | None, pos: np.ndarray | None):
     """name -> the judged rows' values of that metrics column, each read once (the diagnostics, the flags'
-    conditions and the learned baseline ask for the same columns of 1.8M rows)."""
+    conditions and the learned baseline ask for the same columns of 1.8M rows); safe to call from threads."""
     read: dict[str, np.ndarray] = {}
+    lock = threading.Lock()
 
     def column(name: str) -> np.ndarray:
-        if name not in read:
-            read[name] = _column(frame, name, pos)
-        return read[name]
+        with lock:
+            if name not in read:
+                read[name] = _column(frame, name, pos)
+            return read[name]
     return column
 
 
@@ -177,22 +190,24 @@ def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Mo
     if len(labels) == 0:
         notes.append(f"No score could be judged: each needs {h} months of ARR after its as-of date.")
     checks: tuple[SignalCheck, ...] = ()
-    found: tuple[base.Baseline, ...] = ()
     column = _columns(metrics, pos)
-    with shared_draws():  # every interval over the same accounts resamples them with the same draws, made once
-        reports = {o: outcome_report(j, o, tier_order, samples, seed) for o in OUTCOMES}
+    # every interval over the same accounts resamples them with the same draws, made once; figures side by side
+    with shared_draws(), workers() as pool:
+        later = _baselines(metrics, j, column, h, samples,
+                           test_dates if test_dates is not None else setting("backtest_test_dates"), pool) \
+            if baselines and len(labels) else []  # the learned baseline is the longest task: first in the queue
+        pending = {o: pool.submit(outcome_report, j, o, tier_order, samples, seed) for o in OUTCOMES}
         if diagnostics and model is not None and len(labels):
-            checks = _diagnostics(model, scored, metrics, j, column, samples // 2)
-        if baselines and len(labels):
-            found = _baselines(metrics, j, column, h, samples,
-                               test_dates if test_dates is not None else setting("backtest_test_dates"))
+            checks = _diagnostics(model, scored, metrics, j, column, samples // 2, pool)
+        reports = {o: f.result() for o, f in pending.items()}
+        found = tuple(f.result() for f in later)
     return Backtest(h, tuple(np.datetime_as_string(np.unique(labels.as_of), unit="D")), len(labels),
                     len(np.unique(labels.account_id)), reports["churn"], reports["churn_or_contraction"],
                     checks, found, tuple(notes))
 
 
 def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | None, j: Judged,
-                 column, samples: int) -> tuple[SignalCheck, ...]:
+                 column, samples: int, pool: Workers) -> tuple[SignalCheck, ...]:
     labels = j.labels
     y, acc, r = labels.churned, j.account, labels.rows
     values, points = {}, set()
@@ -209,17 +224,20 @@ def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | Non
         if metrics is not None:
             have = [~np.isnan(column(c.signal)) for c in f.conditions if c.signal in metrics.columns]
             known[f.name] = np.logical_or.reduce(have) if have else np.zeros(len(labels), dtype=bool)
-    return (*metric_checks(model, values, y, acc, samples, points), *flag_checks(model, fired, known, y, acc, samples))
+    return (*metric_checks(model, values, y, acc, samples, points, pool.map),
+            *flag_checks(model, fired, known, y, acc, samples, pool.map))
 
 
 def _baselines(metrics: pd.DataFrame | None, j: Judged, column, h: int, samples: int,
-               test_dates: int) -> tuple[base.Baseline, ...]:
+               test_dates: int, pool: Workers) -> list[Future]:
+    """The baselines, submitted to the pool (the learned one first: it is the longest)."""
     labels, score = j.labels, j.score
     y, acc = labels.churned, j.account
     out = []
-    if labels.has_renewal_date:
-        out.append(base.renewal_timing(labels.days_to_renewal, y, acc, score, samples))
     if metrics is not None:
-        features = {c: column(c) for c in SIGNAL_NAMES if c in metrics.columns}
-        out.append(base.learned(features, labels.as_of, y, acc, score, h, test_dates, samples))
-    return tuple(out)
+        names = [c for c in SIGNAL_NAMES if c in metrics.columns]  # its inputs are read in its own thread
+        out.append(pool.submit(lambda: base.learned({c: column(c) for c in names}, labels.as_of, y, acc, score, h,
+                                                    test_dates, samples)))
+    if labels.has_renewal_date:
+        out.insert(0, pool.submit(base.renewal_timing, labels.days_to_renewal, y, acc, score, samples))
+    return out

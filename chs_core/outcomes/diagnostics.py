@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chs_core.model import Model
-from chs_core.outcomes.ranking import auc_and_lift, auc_interval
+from chs_core.outcomes.ranking import auc_and_lift, auc_interval, score_order
 from chs_core.scoring.normalise import normalise
 
 # Fewer judged churners than this and a verdict would be noise.
@@ -49,47 +49,45 @@ def _verdict(a: float | None, ci, positives: int, rows: int) -> str:
 
 def _auc_and_interval(s: np.ndarray, y: np.ndarray, account: np.ndarray, samples: int):
     """The oriented AUC and its clustered interval (None, None without both outcomes), from one sort."""
-    order = np.argsort(s)
+    order = score_order(s)
     a = auc_and_lift(s, y, order=order)[0]
     return a, auc_interval(s, y, account, samples, order=order) if a is not None else None
 
 
 def metric_checks(model: Model, values: dict[str, np.ndarray], y: np.ndarray, account: np.ndarray,
-                  samples: int = 100, points: set[str] = frozenset()) -> list[SignalCheck]:
+                  samples: int = 100, points: set[str] = frozenset(), map_=None) -> list[SignalCheck]:
     """One SignalCheck per model metric: values[name] is its raw value per judged row (NaN = missing), or
-    its 0-100 metric points when the name is in `points` (already oriented)."""
-    out = []
-    n = len(y)
-    for c in model.components:
-        for m in c.metrics:
-            raw = values.get(m.name)
-            if raw is None:
-                out.append(SignalCheck(m.name, "metric", c.name, 0.0, 0, 0, None, None, None, None, "no data"))
-                continue
-            raw = np.asarray(raw, dtype=float)
-            oriented = raw if m.name in points else {"higher_better": raw, "lower_better": -raw}.get(m.norm.direction)
-            if oriented is None:
-                oriented = normalise(raw, m.norm)
-            has = ~np.isnan(oriented)
-            yy, s = y[has], oriented[has]
-            a, ci = _auc_and_interval(s, yy, account[has], samples)
-            out.append(SignalCheck(m.name, "metric", c.name, float(has.mean()) if n else 0.0, int(has.sum()),
-                                   int(yy.sum()), a, ci, None, None, _verdict(a, ci, int(yy.sum()), int(has.sum()))))
-    return out
+    its 0-100 metric points when the name is in `points` (already oriented).
+    map_: how the checks are run, e.g. workers.Workers.map to run them side by side (default one after another)."""
+    def check(job) -> SignalCheck:
+        component, m = job
+        raw = values.get(m.name)
+        if raw is None:
+            return SignalCheck(m.name, "metric", component, 0.0, 0, 0, None, None, None, None, "no data")
+        raw = np.asarray(raw, dtype=float)
+        oriented = raw if m.name in points else {"higher_better": raw, "lower_better": -raw}.get(m.norm.direction)
+        if oriented is None:
+            oriented = normalise(raw, m.norm)
+        has = ~np.isnan(oriented)
+        yy, s = y[has], oriented[has]
+        a, ci = _auc_and_interval(s, yy, account[has], samples)
+        return SignalCheck(m.name, "metric", component, float(has.mean()) if len(y) else 0.0, int(has.sum()),
+                           int(yy.sum()), a, ci, None, None, _verdict(a, ci, int(yy.sum()), int(has.sum())))
+    return list((map_ or map)(check, [(c.name, m) for c in model.components for m in c.metrics]))
 
 
 def flag_checks(model: Model, fired: dict[str, np.ndarray], known: dict[str, np.ndarray], y: np.ndarray,
-                account: np.ndarray, samples: int = 100) -> list[SignalCheck]:
-    """One SignalCheck per model flag: fired[name] (bool per judged row), known[name] (its signals had data)."""
-    out = []
+                account: np.ndarray, samples: int = 100, map_=None) -> list[SignalCheck]:
+    """One SignalCheck per model flag: fired[name] (bool per judged row), known[name] (its signals had data).
+    map_: as metric_checks'."""
     n = len(y)
-    for f in model.flags:
-        hit = fired.get(f.name)
+
+    def check(name: str) -> SignalCheck:
+        hit = fired.get(name)
         if hit is None:
-            out.append(SignalCheck(f.name, "flag", None, 0.0, 0, 0, None, None, None, None, "no data"))
-            continue
+            return SignalCheck(name, "flag", None, 0.0, 0, 0, None, None, None, None, "no data")
         hit = np.asarray(hit, dtype=bool)
-        has = np.asarray(known.get(f.name, np.ones(n, dtype=bool)), dtype=bool)
+        has = np.asarray(known.get(name, np.ones(n, dtype=bool)), dtype=bool)
         s, yy = (~hit[has]).astype(float), y[has]
         a, ci = _auc_and_interval(s, yy, account[has], samples)
         fired_n = int(hit.sum())
@@ -99,6 +97,6 @@ def flag_checks(model: Model, fired: dict[str, np.ndarray], known: dict[str, np.
             verdict = "never precedes churn"
         elif fired_n == 0 and verdict != "no data":
             verdict = "never fired"
-        out.append(SignalCheck(f.name, "flag", None, float(has.mean()) if n else 0.0, int(has.sum()), int(yy.sum()),
-                               a, ci, fired_n, followed / fired_n if fired_n else None, verdict))
-    return out
+        return SignalCheck(name, "flag", None, float(has.mean()) if n else 0.0, int(has.sum()), int(yy.sum()),
+                           a, ci, fired_n, followed / fired_n if fired_n else None, verdict)
+    return list((map_ or map)(check, [f.name for f in model.flags]))

@@ -126,13 +126,17 @@ class SliceQuality:
 
 def slice_qualities(keys: np.ndarray, score: np.ndarray, at_risk: np.ndarray, y: np.ndarray,
                     account: np.ndarray, order: np.ndarray | None = None) -> list[SliceQuality]:
-    """SliceQuality per distinct key (sorted), from quality_of without the bootstrap.
+    """SliceQuality per distinct key (sorted; datetime64 keys are named by their day), from quality_of without the
+    bootstrap.
 
     order: np.argsort(score) when the caller has it (each slice's order is then taken from it, no sort)."""
     out = []
-    codes, names = pd.factorize(np.asarray(keys, dtype=object), use_na_sentinel=False)
-    for i in sorted(range(len(names)), key=lambda i: str(names[i])):
-        k, m = names[i], codes == i
+    keys = np.asarray(keys)
+    dated = keys.dtype.kind == "M"  # as-of dates: factorized as numbers, named by their ISO day (same order)
+    codes, names = pd.factorize(keys if dated else keys.astype(object), use_na_sentinel=False)
+    labels = np.datetime_as_string(np.asarray(names), unit="D") if dated else [str(k) for k in names]
+    for i in sorted(range(len(names)), key=lambda i: labels[i]):
+        k, m = labels[i], codes == i
         q = quality_of(score[m], at_risk[m], y[m], account[m], samples=0,
                        order=None if order is None else sorted_within(order, m))
         out.append(SliceQuality(str(k), q.rows, q.positives, q.base_rate, q.auc, q.lift_top_decile, q.recall,

@@ -47,7 +47,9 @@ class ResultsStore:
         self.path = Path(path)
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        problem = self.problem()
+        if problem:
+            raise OSError(problem)
         config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         if setting("duckdb_memory_limit"):
             config["memory_limit"] = setting("duckdb_memory_limit")
@@ -55,6 +57,15 @@ class ResultsStore:
         for statement in sql.SCHEMA:
             con.execute(statement)
         return con
+
+    def problem(self) -> str | None:
+        """Why the store cannot be used (its folder cannot be created), naming the setting to change; else None."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return (f"The results store {self.path} (setting results_store) cannot be created: {exc.strerror}. Point "
+                    f"CHS_RESULTS_STORE at a file in a writable folder, or set it to off.")
+        return None
 
     # --- data keys -----------------------------------------------------------------
     def keys(self, ds: Dataset, source_key: str) -> DataKeys:

@@ -53,3 +53,11 @@ def test_a_hostile_model_stops_every_page_with_its_message(run_app, page_paths, 
             at.switch_page(page_paths[page]).run()
         assert not at.exception, [e.value for e in at.exception]
         assert not at.metric and "aliases expand to more than" in _text(at.error), page
+
+
+def test_a_results_store_that_cannot_be_created_stops_the_app_with_the_setting(run_app, tmp_path, monkeypatch):
+    (tmp_path / "a_file").write_text("")
+    monkeypatch.setenv("CHS_RESULTS_STORE", str(tmp_path / "a_file" / "results.duckdb"))  # its folder is a file
+    at = run_app()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "CHS_RESULTS_STORE" in _text(at.error) and not at.metric

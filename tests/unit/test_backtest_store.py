@@ -114,6 +114,8 @@ def test_learned_baseline_imputes_as_scikit_learn_does():
     later = rng.normal(size=(50, 5))
     later[rng.random((50, 5)) < 0.5] = np.nan
     reference = SimpleImputer(strategy="median", add_indicator=True).fit(x)
-    mine = _Imputation(x)
-    assert np.array_equal(mine(x), reference.transform(x))
-    assert np.array_equal(mine(later), reference.transform(later))
+    both = np.vstack([x, later])
+    train = np.r_[np.ones(len(x), dtype=bool), np.zeros(len(later), dtype=bool)]
+    mine = _Imputation(list(both.T), train)  # one array per column over all rows, fitted on the first 400
+    assert np.array_equal(mine.matrix(list(both.T), train), reference.transform(x))
+    assert np.array_equal(mine.matrix(list(both.T), ~train), reference.transform(later))

@@ -107,6 +107,14 @@ def test_validate_missing_path(capsys, tmp_path):
     assert "does not exist" in err and "Traceback" not in err
 
 
+def test_a_results_store_that_cannot_be_created_names_the_setting(capsys, good, tmp_path, monkeypatch):
+    (tmp_path / "a_file").write_text("")
+    monkeypatch.setenv("CHS_RESULTS_STORE", str(tmp_path / "a_file" / "results.duckdb"))  # its folder is a file
+    code, out, err = _run(capsys, "score", "--data", str(good), "--as-of", "2026-03-31")
+    assert code == 2 and out == ""
+    assert "results store" in err and "CHS_RESULTS_STORE" in err and "off" in err and "Traceback" not in err
+
+
 # score -------------------------------------------------------------------------------------
 
 def _by_account(frame: pd.DataFrame) -> pd.DataFrame:

@@ -44,3 +44,14 @@ def test_suggestion_claims_no_gain_on_noise(noise):
     assert not s.gain
     assert s.auc_gain_ci[0] <= 0 and abs(s.suggested.auc - 0.5) < 0.06
     assert any("No reliable gain" in line for line in s.summary)
+
+
+def test_threads_change_no_figure(noise, monkeypatch):
+    # The backtest judges its reports, checks and baselines side by side; one thread must give the same report.
+    arr, metrics, scored, model = noise
+    monkeypatch.setenv("CHS_BACKTEST_THREADS", "3")
+    side_by_side = run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=3, samples=30).to_dict()
+    monkeypatch.setenv("CHS_BACKTEST_THREADS", "1")
+    alone = run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=3, samples=30).to_dict()
+    assert side_by_side == alone
+    assert len(alone["diagnostics"]) == len(model.metric_names()) + len(model.flags)

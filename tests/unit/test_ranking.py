@@ -87,6 +87,17 @@ def test_clustered_interval_equals_brute_force_replicates():
     assert (lo, hi) == pytest.approx((np.percentile(values, 2.5), np.percentile(values, 97.5)))
 
 
+def test_interval_is_the_same_summed_in_float32_or_float64(monkeypatch):
+    # Weights are whole numbers: float32 sums them exactly below 2**24, so both widths give the same replicates.
+    from chs_core.outcomes import ranking
+
+    rng = np.random.default_rng(8)
+    score, y, acc = rng.integers(0, 40, 3000).astype(float), rng.random(3000) < 0.2, rng.integers(0, 300, 3000)
+    narrow = auc_interval(score, y, acc, samples=80, seed=2)
+    monkeypatch.setattr(ranking, "_FLOAT32_EXACT", 0)  # as if the book were too big for float32
+    assert auc_interval(score, y, acc, samples=80, seed=2) == narrow
+
+
 def test_clustered_interval_ignores_how_many_months_an_account_has():
     # Resampling accounts, not rows: repeating every account's rows 5 times changes nothing, where a row
     # bootstrap would shrink the interval as if there were 5 times as many independent observations.
