@@ -13,7 +13,7 @@ from chs_core.pipeline import history_dates, metrics_with_accounts, point_in_tim
 from chs_core.scoring.score import score_frame
 from chs_core.settings import setting
 from chs_core.store import default_store
-from chs_core.store.reports import backtest_key, keep_backtest, kept_backtest
+from chs_core.store.reports import backtest_key, backtest_parts, keep_backtest, kept_backtest
 from chs_core.tuning import NotEnoughHistory, suggest_weights
 
 
@@ -71,22 +71,25 @@ def backtest_report(ds, checked, model, as_of, horizon_months: int, samples: int
                                  end_month=end_month)
     report = kept_backtest(store, key) if key and not fresh else None  # asked before: read back
     if report is None:
-        bt = _backtest(ds, checked.arr, model, dates, end_month, store is not None, horizon_months, samples)
+        parts = store and backtest_parts(store, ds, dates, model.signals, fresh, horizon_months=horizon_months,
+                                         samples=samples, end_month=end_month)
+        bt = _backtest(ds, checked.arr, model, dates, end_month, parts, horizon_months, samples)
         report = {"json": json.dumps(bt.to_dict(), indent=1, allow_nan=False), "text": summary_text(bt)}
         if key:
             keep_backtest(store, key, report)
     return report
 
 
-def _backtest(ds, arr, model, dates, end_month, stored: bool, horizon_months: int, samples: int) -> Backtest:
-    if stored:  # a model seen before is not scored again; scoring reads no account attributes from here
+def _backtest(ds, arr, model, dates, end_month, parts, horizon_months: int, samples: int) -> Backtest:
+    """The backtest judged; with a results store (parts: its kept parts for this data), from stored scores."""
+    if parts is not None:  # a model seen before is not scored again; scoring reads no account attributes from here
         metrics = point_in_time_metrics(ds, dates, model.signals)
         scored = scored_frame(ds, model, dates, columns=scored_columns(model, metrics.columns))
     else:
         metrics = metrics_with_accounts(ds, dates, model.signals)
         scored = score_frame(metrics, model).frame
     return run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=horizon_months,
-                        end_month=end_month, samples=samples)
+                        end_month=end_month, samples=samples, parts=parts)
 
 
 def cmd_suggest(args) -> int:

@@ -25,7 +25,9 @@ import pandas as pd
 from chs_core.metrics.catalog import SIGNAL_NAMES
 from chs_core.model import NO_DATA_TIER, Model
 from chs_core.outcomes import baselines as base
+from chs_core.outcomes import kept_parts as kp
 from chs_core.outcomes.diagnostics import SignalCheck, flag_checks, metric_checks
+from chs_core.outcomes.kept_parts import Parts
 from chs_core.outcomes.labels import Labels, label_history
 from chs_core.outcomes.quality import Quality, SliceQuality, TierRate, quality_of, slice_qualities, sorted_within, tier_rates
 from chs_core.outcomes.ranking import shared_draws
@@ -167,7 +169,8 @@ def _columns(frame: pd.DataFrame | None, pos: np.ndarray | None):
 def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Model | None = None,
                  metrics: pd.DataFrame | None = None, horizon_months: int | None = None,
                  end_month: date | None = None, samples: int | None = None, seed: int = 0,
-                 diagnostics: bool = True, baselines: bool = True, test_dates: int | None = None) -> Backtest:
+                 diagnostics: bool = True, baselines: bool = True, test_dates: int | None = None,
+                 parts: Parts | None = None) -> Backtest:
     """Judge a scored history (account_id, as_of, health_score, at_risk, tier; optional segment, flag_<name>,
     days_to_renewal) against ARR after each as-of date.
 
@@ -177,6 +180,8 @@ def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Mo
         the scored frame's metric points and the learned baseline is left out.
     end_month: the last complete ARR month (a partly loaded last month would look like mass churn).
     samples: bootstrap replicates for the intervals (setting backtest_bootstrap_samples; 0 = none).
+    parts: where the parts that do not depend on the model's weights are kept (outcomes.kept_parts), for a key of
+        this data and these options: those kept are read back, the others judged and kept.
     """
     h = int(horizon_months if horizon_months is not None else setting("backtest_horizon_months"))
     samples = int(samples if samples is not None else setting("backtest_bootstrap_samples"))
@@ -191,27 +196,58 @@ def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Mo
         notes.append(f"No score could be judged: each needs {h} months of ARR after its as-of date.")
     checks: tuple[SignalCheck, ...] = ()
     column = _columns(metrics, pos)
+    test_dates = int(test_dates if test_dates is not None else setting("backtest_test_dates"))
+    parts = parts if metrics is not None and model is not None else None  # model-free parts need raw metrics
+    kept = parts.get(_part_names(model, samples, test_dates)) if parts is not None else {}
     # every interval over the same accounts resamples them with the same draws, made once; figures side by side
     with shared_draws(), workers() as pool:
-        later = _baselines(metrics, j, column, h, samples,
-                           test_dates if test_dates is not None else setting("backtest_test_dates"), pool) \
+        later = _baselines(metrics, j, column, h, samples, test_dates, pool, kept) \
             if baselines and len(labels) else []  # the learned baseline is the longest task: first in the queue
         pending = {o: pool.submit(outcome_report, j, o, tier_order, samples, seed) for o in OUTCOMES}
         if diagnostics and model is not None and len(labels):
-            checks = _diagnostics(model, scored, metrics, j, column, samples // 2, pool)
+            checks = _diagnostics(model, scored, metrics, j, column, samples // 2, pool, kept)
         reports = {o: f.result() for o, f in pending.items()}
-        found = tuple(f.result() for f in later)
+        found = tuple(f.result() for _, f in later)
+    if parts is not None:
+        parts.put(_new_parts(model, samples, set(metrics.columns), checks, later, found, kept))
     return Backtest(h, tuple(np.datetime_as_string(np.unique(labels.as_of), unit="D")), len(labels),
                     len(np.unique(labels.account_id)), reports["churn"], reports["churn_or_contraction"],
                     checks, found, tuple(notes))
 
 
+def _part_names(model: Model, samples: int, test_dates: int) -> list[str]:
+    return [*(kp.metric_part(m, samples // 2) for c in model.components for m in c.metrics),
+            kp.renewal_part(samples), kp.learned_part(samples, test_dates)]
+
+
+def _new_parts(model: Model, samples: int, raw: set, checks, later, found, kept: dict) -> dict[str, dict]:
+    """The parts judged in this run that can be kept: checks of metrics with raw values (`raw`: the metrics
+    frame's columns; a check on metric points depends on the model), baselines that were fitted."""
+    new = {}
+    by_name = {c.name: c for c in checks if c.kind == "metric"}
+    for m in (m for c in model.components for m in c.metrics):
+        name = kp.metric_part(m, samples // 2)
+        if name not in kept and m.name in by_name and m.name in raw:
+            new[name] = kp.check_to_part(by_name[m.name])
+    for (name, _), b in zip(later, found):
+        if name is not None and not b.note:  # a baseline without enough history is cheap: never kept
+            new[name] = kp.baseline_to_part(b)
+    return new
+
+
 def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | None, j: Judged,
-                 column, samples: int, pool: Workers) -> tuple[SignalCheck, ...]:
+                 column, samples: int, pool: Workers, kept: dict) -> tuple[SignalCheck, ...]:
     labels = j.labels
     y, acc, r = labels.churned, j.account, labels.rows
-    values, points = {}, set()
+    values, points, done = {}, set(), {}
+    for c in model.components:
+        for m in c.metrics:
+            part = kept.get(kp.metric_part(m, samples))
+            if part is not None:
+                done[m.name] = kp.check_from_part(part, c.name)
     for m in model.metric_names():
+        if m in done:
+            continue
         if metrics is not None and m in metrics.columns:
             values[m] = column(m)
         elif f"metric_score_{m}" in scored.columns:
@@ -224,20 +260,31 @@ def _diagnostics(model: Model, scored: pd.DataFrame, metrics: pd.DataFrame | Non
         if metrics is not None:
             have = [~np.isnan(column(c.signal)) for c in f.conditions if c.signal in metrics.columns]
             known[f.name] = np.logical_or.reduce(have) if have else np.zeros(len(labels), dtype=bool)
-    return (*metric_checks(model, values, y, acc, samples, points, pool.map),
+    return (*metric_checks(model, values, y, acc, samples, points, pool.map, done),
             *flag_checks(model, fired, known, y, acc, samples, pool.map))
 
 
 def _baselines(metrics: pd.DataFrame | None, j: Judged, column, h: int, samples: int,
-               test_dates: int, pool: Workers) -> list[Future]:
-    """The baselines, submitted to the pool (the learned one first: it is the longest)."""
+               test_dates: int, pool: Workers, kept: dict) -> list[tuple[str | None, Future]]:
+    """The baselines submitted to the pool (the learned one first: it is the longest), each with the name to keep
+    it under when judged here (None when read back)."""
     labels, score = j.labels, j.score
     y, acc = labels.churned, j.account
     out = []
     if metrics is not None:
-        names = [c for c in SIGNAL_NAMES if c in metrics.columns]  # its inputs are read in its own thread
-        out.append(pool.submit(lambda: base.learned({c: column(c) for c in names}, labels.as_of, y, acc, score, h,
-                                                    test_dates, samples)))
+        name = kp.learned_part(samples, test_dates)
+        if name in kept:
+            out.append((None, pool.submit(base.learned_again, kp.baseline_from_part(kept[name]), labels.as_of, y,
+                                          score, h, test_dates)))
+        else:
+            names = [c for c in SIGNAL_NAMES if c in metrics.columns]  # its inputs are read in its own thread
+            out.append((name, pool.submit(lambda: base.learned({c: column(c) for c in names}, labels.as_of, y, acc,
+                                                               score, h, test_dates, samples))))
     if labels.has_renewal_date:
-        out.insert(0, pool.submit(base.renewal_timing, labels.days_to_renewal, y, acc, score, samples))
+        name = kp.renewal_part(samples)
+        if name in kept:
+            out.insert(0, (None, pool.submit(base.renewal_again, kp.baseline_from_part(kept[name]),
+                                             labels.days_to_renewal, y, score)))
+        else:
+            out.insert(0, (name, pool.submit(base.renewal_timing, labels.days_to_renewal, y, acc, score, samples)))
     return out

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,14 +36,34 @@ class Baseline:
 def _measured(name: str, description: str, s: np.ndarray, y: np.ndarray, account: np.ndarray,
               configured: np.ndarray, samples: int, **extra) -> Baseline:
     ok = ~np.isnan(s)
-    both = ok & ~np.isnan(configured)
     order = score_order(s[ok])  # one sort for the AUC, its interval and the lift
     a, lift = auc_and_lift(s[ok], y[ok], order=order) if ok.any() else (None, None)
-    mine = auc_and_lift(configured[both], y[both]) if both.any() else (None, None)
     return Baseline(
         name, description, int(ok.sum()), int(y[ok].sum()), a,
         auc_interval(s[ok], y[ok], account[ok], samples, order=order) if a is not None and samples > 0 else None,
-        lift, mine[0], mine[1], **extra)
+        lift, **_configured(configured, y, ok), **extra)
+
+
+def _configured(configured: np.ndarray, y: np.ndarray, ok: np.ndarray) -> dict:
+    """The configured score's AUC and lift on the rows a baseline is measured on (those it scores too)."""
+    both = ok & ~np.isnan(configured)
+    mine = auc_and_lift(configured[both], y[both]) if both.any() else (None, None)
+    return {"configured_auc": mine[0], "configured_lift_top_decile": mine[1]}
+
+
+def renewal_again(kept: Baseline, days_to_renewal: np.ndarray, y: np.ndarray, configured: np.ndarray) -> Baseline:
+    """renewal_timing's own figures kept from an earlier judging of the same data, with this configured score's."""
+    return replace(kept, **_configured(np.asarray(configured, dtype=float), y,
+                                       ~np.isnan(np.asarray(days_to_renewal, dtype=float))))
+
+
+def learned_again(kept: Baseline, as_of: np.ndarray, y: np.ndarray, configured: np.ndarray, horizon_months: int,
+                  test_dates: int) -> Baseline:
+    """learned's own figures kept from an earlier fit on the same data, with this configured score's on its test
+    rows (the fitted model scores every test row)."""
+    test = time_split(as_of, test_dates, horizon_months).masks(as_of)[1]
+    c = np.asarray(configured, dtype=float)[test]
+    return replace(kept, **_configured(c, y[test], np.ones(len(c), dtype=bool)))
 
 
 def renewal_timing(days_to_renewal: np.ndarray, y: np.ndarray, account: np.ndarray, configured: np.ndarray,

@@ -55,12 +55,18 @@ def _auc_and_interval(s: np.ndarray, y: np.ndarray, account: np.ndarray, samples
 
 
 def metric_checks(model: Model, values: dict[str, np.ndarray], y: np.ndarray, account: np.ndarray,
-                  samples: int = 100, points: set[str] = frozenset(), map_=None) -> list[SignalCheck]:
+                  samples: int = 100, points: set[str] = frozenset(), map_=None,
+                  known: dict[str, SignalCheck] | None = None) -> list[SignalCheck]:
     """One SignalCheck per model metric: values[name] is its raw value per judged row (NaN = missing), or
     its 0-100 metric points when the name is in `points` (already oriented).
-    map_: how the checks are run, e.g. workers.Workers.map to run them side by side (default one after another)."""
+    map_: how the checks are run, e.g. workers.Workers.map to run them side by side (default one after another).
+    known: checks judged before (kept), given back as they are."""
+    known = known or {}
+
     def check(job) -> SignalCheck:
         component, m = job
+        if m.name in known:
+            return known[m.name]
         raw = values.get(m.name)
         if raw is None:
             return SignalCheck(m.name, "metric", component, 0.0, 0, 0, None, None, None, None, "no data")

@@ -172,6 +172,28 @@ class ResultsStore:
         except duckdb.IOException:
             pass
 
+    def kept_many(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
+        """kept() for several keys in one visit: key -> text, for those kept."""
+        try:
+            with _LOCK, self._connect() as con:
+                return dict(con.execute(sql.SELECT_KEPT_MANY, [kind, list(keys)]).fetchall())
+        except duckdb.IOException:
+            return {}
+
+    def keep_many(self, kind: str, bodies: dict[str, str], newest: int = 2000) -> None:
+        """keep() for several keys in one visit."""
+        if not bodies:
+            return
+        try:
+            with _LOCK, self._connect() as con:
+                con.execute(sql.BEGIN)
+                con.execute(sql.DELETE_KEPT_MANY, [kind, list(bodies)])
+                con.execute(sql.INSERT_KEPT_MANY, [kind, list(bodies), list(bodies.values())])
+                con.execute(sql.PRUNE_KEPT, [kind, kind, newest])
+                con.execute(sql.COMMIT)
+        except duckdb.IOException:
+            pass
+
     # --- shared --------------------------------------------------------------------
     def _fill(self, kind: str, key_column: str, key: str, wanted: list[tuple[str, date]], compute) -> None:
         """Compute and store the wanted (data key, as-of) pairs that are missing, metrics_batch_dates dates at a time.

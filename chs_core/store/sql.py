@@ -27,6 +27,9 @@ SCHEMA = (
 SELECT_KEPT = "SELECT body FROM kept WHERE kind = ? AND key = ?"
 DELETE_KEPT = "DELETE FROM kept WHERE kind = ? AND key = ?"
 INSERT_KEPT = "INSERT INTO kept VALUES (?, ?, ?, now())"
+SELECT_KEPT_MANY = "SELECT key, body FROM kept WHERE kind = ? AND list_contains(?::VARCHAR[], key)"
+DELETE_KEPT_MANY = "DELETE FROM kept WHERE kind = ? AND list_contains(?::VARCHAR[], key)"
+INSERT_KEPT_MANY = "INSERT INTO kept SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), now()"
 PRUNE_KEPT = ("DELETE FROM kept WHERE kind = ? AND key NOT IN "
               "(SELECT key FROM kept WHERE kind = ? ORDER BY kept_at DESC LIMIT ?)")
 

@@ -65,6 +65,20 @@ def _cli(command: str, data: Path, store: Path, *extra: str) -> float:
     return time.perf_counter() - start
 
 
+def _draft_backtest(data: Path, store: Path, i: int) -> float:
+    """The backtest of a draft that only reweights the default model (a new draft each time: none is kept)."""
+    from chs_core.model import load_model, save_model
+    from chs_core.model.edits import with_component_weight
+    from chs_core.settings import DEFAULT_MODEL
+
+    model = load_model(DEFAULT_MODEL)
+    first = model.components[0]
+    draft = WORK / f"draft-{i}.yaml"
+    save_model(with_component_weight(model, first.name, first.weight + i + 1), draft)
+    _cli("backtest", data, store, "--model", str(draft), "--bootstrap", "0")  # scores the draft, stores its scores
+    return _cli("backtest", data, store, "--model", str(draft))
+
+
 def _cli_row(stage: str, seconds: float) -> Row:
     print(f"{stage}: {seconds:.1f} s; load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     return Row(stage, seconds)
@@ -123,6 +137,9 @@ def run(ctx: Context) -> list[Row]:
                              "included)", min(_cli(command, data, store) for _ in range(ctx.repeat))))
     rows.append(_cli_row("`python -m chs_core backtest --fresh`: judged again from stored scores (every interval "
                          "recomputed)", min(_cli("backtest", data, store, "--fresh") for _ in range(ctx.repeat))))
+    rows.append(_cli_row("`python -m chs_core backtest --model <a reweighted draft>`: its scores stored, the parts "
+                         "its weights do not change kept by the run above", min(_draft_backtest(data, store, i)
+                                                                                for i in range(ctx.repeat))))
     rows.append(_cli_row("`python -m chs_core refresh`: the month ends stored, the alert and queue dates computed",
                          _cli("refresh", data, store)))
     rows.append(_cli_row("`python -m chs_core refresh` again: nothing new (validation, data keys, all found stored)",

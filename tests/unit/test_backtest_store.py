@@ -119,3 +119,26 @@ def test_learned_baseline_imputes_as_scikit_learn_does():
     mine = _Imputation(list(both.T), train)  # one array per column over all rows, fitted on the first 400
     assert np.array_equal(mine.matrix(list(both.T), train), reference.transform(x))
     assert np.array_equal(mine.matrix(list(both.T), ~train), reference.transform(later))
+
+
+def test_a_reweighted_model_reuses_the_kept_parts_of_the_same_data(capsys, monkeypatch, tmp_path, book):
+    from chs_core.outcomes import baselines
+
+    book = Path(shutil.copytree(book, tmp_path / "book"))  # its accounts change below
+    store = str(tmp_path / "results.duckdb")
+    _backtest(capsys, monkeypatch, book, store)  # judges the default model: its model-free parts are kept
+    model = load_model(DEFAULT_MODEL)
+    save_model(with_component_weight(model, model.components[0].name, model.components[0].weight + 5),
+               tmp_path / "heavier.yaml")
+    fresh = _backtest(capsys, monkeypatch, book, "off", "--model", str(tmp_path / "heavier.yaml"))
+    fitted = []
+    real = baselines.learned
+    monkeypatch.setattr(baselines, "learned", lambda *a, **k: fitted.append(1) or real(*a, **k))
+    kept = _backtest(capsys, monkeypatch, book, store, "--model", str(tmp_path / "heavier.yaml"))
+    assert kept == fresh and fitted == []  # the learned baseline was not fitted again, and nothing differs
+    assert _backtest(capsys, monkeypatch, book, store, "--model", str(tmp_path / "heavier.yaml"), "--fresh") == fresh
+    assert fitted == [1]  # --fresh judges every part again
+    accounts = book / "accounts.csv"
+    accounts.write_text(accounts.read_text().replace("Enterprise", "Mid-Market", 1))  # one account moves segment
+    _backtest(capsys, monkeypatch, book, store, "--model", str(tmp_path / "heavier.yaml"))
+    assert fitted == [1, 1]  # changed data: fitted again

@@ -55,3 +55,38 @@ def test_threads_change_no_figure(noise, monkeypatch):
     alone = run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=3, samples=30).to_dict()
     assert side_by_side == alone
     assert len(alone["diagnostics"]) == len(model.metric_names()) + len(model.flags)
+
+
+class _Parts:
+    """A dict standing in for the results store's kept parts (store.reports.KeptParts)."""
+
+    def __init__(self):
+        self.kept, self.asked = {}, []
+
+    def get(self, names):
+        self.asked.append(list(names))
+        return {n: self.kept[n] for n in names if n in self.kept}
+
+    def put(self, parts):
+        self.kept.update(parts)
+
+
+def test_a_reweighted_draft_reads_back_the_parts_its_weights_do_not_change(noise):
+    # Second method: the same draft judged from scratch, without kept parts.
+    from chs_core.model.edits import with_thresholds, with_weights
+
+    arr, metrics, scored, model = noise
+    parts = _Parts()
+    run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=3, samples=30, parts=parts)
+    names = set(parts.kept)
+    assert any(n.startswith("learned/") for n in names) and sum(n.startswith("metric/") for n in names) >= 15
+    component = model.components[0]
+    draft = with_weights(model, {component.name: component.weight * 3})  # reweighted only
+    metric = component.metrics[0]
+    banded = with_thresholds(model, component.name, metric.name, good=metric.norm.good * 1.5)  # one band moved
+    for other in (draft, banded):
+        again = score_frame(metrics, other).frame
+        kept = run_backtest(again, arr, model=other, metrics=metrics, horizon_months=3, samples=30, parts=parts)
+        fresh = run_backtest(again, arr, model=other, metrics=metrics, horizon_months=3, samples=30)
+        assert kept.to_dict() == fresh.to_dict()
+    assert len(parts.kept) == len(names) + 1  # the moved metric was judged again, under its own name
