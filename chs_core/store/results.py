@@ -65,7 +65,6 @@ class ResultsStore:
         except OSError as exc:
             return (f"The results store {self.path} (setting results_store) cannot be created: {exc.strerror}. Point "
                     f"CHS_RESULTS_STORE at a file in a writable folder, or set it to off.")
-        return None
 
     # --- data keys -----------------------------------------------------------------
     def keys(self, ds: Dataset, source_key: str) -> DataKeys:
@@ -153,24 +152,11 @@ class ResultsStore:
     # --- finished results kept as text (store.checked, store.reports) ----------------
     def kept(self, kind: str, key: str) -> str | None:
         """The text kept under (kind, key); None when there is none or another process holds the store."""
-        try:
-            with _LOCK, self._connect() as con:
-                rows = con.execute(sql.SELECT_KEPT, [kind, key]).fetchall()
-        except duckdb.IOException:  # the caller computes afresh
-            return None
-        return rows[0][0] if rows else None
+        return self.kept_many(kind, [key]).get(key)
 
     def keep(self, kind: str, key: str, body: str, newest: int = 50) -> None:
         """Keep `body` under (kind, key); of each kind only the `newest` stay."""
-        try:
-            with _LOCK, self._connect() as con:
-                con.execute(sql.BEGIN)
-                con.execute(sql.DELETE_KEPT, [kind, key])
-                con.execute(sql.INSERT_KEPT, [kind, key, body])
-                con.execute(sql.PRUNE_KEPT, [kind, kind, newest])
-                con.execute(sql.COMMIT)
-        except duckdb.IOException:
-            pass
+        self.keep_many(kind, {key: body}, newest)
 
     def kept_many(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         """kept() for several keys in one visit: key -> text, for those kept."""
@@ -182,8 +168,6 @@ class ResultsStore:
 
     def keep_many(self, kind: str, bodies: dict[str, str], newest: int = 2000) -> None:
         """keep() for several keys in one visit."""
-        if not bodies:
-            return
         try:
             with _LOCK, self._connect() as con:
                 con.execute(sql.BEGIN)

@@ -24,9 +24,6 @@ SCHEMA = (
     # report (store.reports); each under a key of everything it depends on.
     "CREATE TABLE IF NOT EXISTS kept (kind VARCHAR, key VARCHAR, body VARCHAR, kept_at TIMESTAMP)",
 )
-SELECT_KEPT = "SELECT body FROM kept WHERE kind = ? AND key = ?"
-DELETE_KEPT = "DELETE FROM kept WHERE kind = ? AND key = ?"
-INSERT_KEPT = "INSERT INTO kept VALUES (?, ?, ?, now())"
 SELECT_KEPT_MANY = "SELECT key, body FROM kept WHERE kind = ? AND list_contains(?::VARCHAR[], key)"
 DELETE_KEPT_MANY = "DELETE FROM kept WHERE kind = ? AND list_contains(?::VARCHAR[], key)"
 INSERT_KEPT_MANY = "INSERT INTO kept SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), now()"
