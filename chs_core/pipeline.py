@@ -138,8 +138,18 @@ def point_in_time_metrics(ds: Dataset, as_of_dates: list[date], settings: Signal
 def metrics_with_accounts(ds: Dataset, as_of_dates: list[date], settings: SignalSettings,
                           account_ids: list[str] | None = None) -> pd.DataFrame:
     """point_in_time_metrics joined to account attributes (segment feeds segment overrides)."""
-    metrics = point_in_time_metrics(ds, as_of_dates, settings, account_ids)
-    return metrics.merge(accounts_frame(ds), on="account_id", how="left")
+    return with_accounts(point_in_time_metrics(ds, as_of_dates, settings, account_ids), accounts_frame(ds))
+
+
+def with_accounts(metrics: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """metrics.merge(accounts, on="account_id", how="left"): the same frame, with the attribute columns looked up
+    and put beside the metric columns instead of every column copied (1 s and 0.5 GB for a 1.8M-row history)."""
+    codes, ids = pd.factorize(metrics["account_id"])  # hashing 100k ids, not 1.8M
+    at = pd.Index(accounts["account_id"]).get_indexer(ids)[codes] if accounts["account_id"].is_unique else None
+    if at is None or (at < 0).any() or set(accounts.columns) & set(metrics.columns) - {"account_id"}:
+        return metrics.merge(accounts, on="account_id", how="left")  # missing, repeated or shared: merge's rules
+    looked_up = accounts.drop(columns="account_id").take(at).reset_index(drop=True)
+    return pd.concat([metrics.reset_index(drop=True), looked_up], axis=1)
 
 
 def score_dates(ds: Dataset, model: Model, as_of_dates: list[date]) -> Scores:
@@ -157,6 +167,12 @@ def scored_frame(ds: Dataset, model: Model, as_of_dates: list[date], account_ids
         return store.scores(ds, ds.source_key, as_of_dates, model,
                             lambda dates: metrics_with_accounts(ds, dates, model.signals), account_ids, columns)
     return sliced(score_dates(ds, model, as_of_dates).frame, account_ids, columns)
+
+
+def scores_stored(ds: Dataset, model: Model, as_of_dates: list[date]) -> bool:
+    """Whether the results store holds the model's scores at every date (scored_frame then reads, not scores)."""
+    store = default_store() if ds.source_key else None
+    return store is not None and store.scores_stored(ds, ds.source_key, as_of_dates, model)
 
 
 def flagged_accounts(ds: Dataset, model: Model, as_of_dates: list[date], flag: str = "at_risk") -> list[str]:

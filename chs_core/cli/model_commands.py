@@ -8,8 +8,9 @@ from pathlib import Path
 from chs_core.cli.common import UsageError, add_data_options, opened_for_scoring
 from chs_core.model import save_model
 from chs_core.outcomes.backtest import Backtest, run_backtest, scored_columns
+from chs_core.outcomes.baselines import import_in_background
 from chs_core.outcomes.summary import summary_text
-from chs_core.pipeline import history_dates, metrics_with_accounts, point_in_time_metrics, scored_frame
+from chs_core.pipeline import history_dates, metrics_with_accounts, point_in_time_metrics, scored_frame, scores_stored
 from chs_core.scoring.score import score_frame
 from chs_core.settings import setting
 from chs_core.store import default_store
@@ -81,13 +82,17 @@ def backtest_report(ds, checked, model, as_of, horizon_months: int, samples: int
 
 
 def _backtest(ds, arr, model, dates, end_month, parts, horizon_months: int, samples: int) -> Backtest:
-    """The backtest judged; with a results store (parts: its kept parts for this data), from stored scores."""
-    if parts is not None:  # a model seen before is not scored again; scoring reads no account attributes from here
+    """The backtest judged; from stored scores when the model's are in the results store (parts: its kept parts for
+    this data). A model never scored is scored in memory from the stored metrics and its scores are not stored:
+    its report is kept, and writing 1.8M score rows at 100k took longer than judging them."""
+    import_in_background()  # the learned baseline's library, while the history is read
+    if parts is not None and scores_stored(ds, model, dates):  # scoring reads no account attributes from here
         metrics = point_in_time_metrics(ds, dates, model.signals)
         scored = scored_frame(ds, model, dates, columns=scored_columns(model, metrics.columns))
     else:
         metrics = metrics_with_accounts(ds, dates, model.signals)
-        scored = score_frame(metrics, model).frame
+        points = not set(model.metric_names()) <= set(metrics.columns)  # a metric without raw values: its points
+        scored = score_frame(metrics, model, detail=points).frame
     return run_backtest(scored, arr, model=model, metrics=metrics, horizon_months=horizon_months,
                         end_month=end_month, samples=samples, parts=parts)
 

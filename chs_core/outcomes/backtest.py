@@ -144,7 +144,9 @@ def _aligned(frame: pd.DataFrame, labels: Labels) -> np.ndarray:
 
 
 def _column(frame: pd.DataFrame, name: str, pos: np.ndarray) -> np.ndarray:
-    values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    column = frame[name]
+    values = column.to_numpy() if column.dtype == np.float64 else (  # a float column as it is: no 1.8M-row copy
+        pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
     if len(pos) and pos.min() >= 0:  # every judged row found (the usual case): one gather
         return values[pos]
     out = np.full(len(pos), np.nan)
@@ -211,7 +213,7 @@ def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Mo
     if parts is not None:
         parts.put(_new_parts(model, samples, set(metrics.columns), checks, later, found, kept))
     return Backtest(h, tuple(np.datetime_as_string(np.unique(labels.as_of), unit="D")), len(labels),
-                    len(np.unique(labels.account_id)), reports["churn"], reports["churn_or_contraction"],
+                    int(j.account.max()) + 1 if len(labels) else 0, reports["churn"], reports["churn_or_contraction"],
                     checks, found, tuple(notes))
 
 

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass, replace
 
@@ -125,6 +126,11 @@ class _Imputation:
                 out[:, extra] = gaps
                 extra += 1
         return out
+
+
+def import_in_background() -> None:
+    """Start importing scikit-learn in a thread, so its 1-1.5 s import overlaps the reads before a fit."""
+    threading.Thread(target=_logistic, name="import-sklearn", daemon=True).start()
 
 
 def _logistic():

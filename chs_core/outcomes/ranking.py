@@ -233,8 +233,14 @@ def auc_difference_interval(a: np.ndarray, b: np.ndarray, y: np.ndarray, cluster
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's rank among the sorted distinct values (np.unique's inverse; hashing, not sorting, every row)."""
-    codes, uniques = pd.factorize(np.asarray(values).reshape(-1), sort=True, use_na_sentinel=False)
+    """Each value's rank among the sorted distinct values (np.unique's inverse; hashing, not sorting, every row).
+    Small non-negative integers (the backtest's account ranks, or a subset of them) are ranked by counting."""
+    values = np.asarray(values).reshape(-1)
+    if values.dtype.kind in "iu" and len(values) and values.min() >= 0 and values.max() < 4 * len(values):
+        present = np.zeros(int(values.max()) + 1, dtype=bool)
+        present[values] = True
+        return (np.cumsum(present) - 1)[values], np.flatnonzero(present)
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
     return codes, np.asarray(uniques)
 
 

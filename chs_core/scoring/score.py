@@ -185,40 +185,34 @@ def score_arrays(raw: dict[str, np.ndarray], seg: np.ndarray, model: Model, deta
     return ScoreArrays(st_names[st_codes], score, at_risk, tier_min, coverage, base, penalty, capped, fired, mscore, share, comp)
 
 
-def score_frame(metrics: pd.DataFrame, model: Model) -> Scores:
+def score_frame(metrics: pd.DataFrame, model: Model, detail: bool = True) -> Scores:
     """Score every row of `metrics` with `model` (its segment and lifecycle-stage overrides applied).
 
     In: account_id, as_of, segment (optional: no segment override without it), tenure_months (optional:
     stage "unknown" without it), metric and flag-signal columns named as in metric_catalog (NaN =
     missing; absent columns count as missing). Other columns (arr, csm, ...) are passed through.
-    Out: `Scores`; see its docstring for the frame's columns.
+    Out: `Scores`; see its docstring for the frame's columns. detail=False leaves out the metric and component
+    points, the raw values and the weight shares (only `explain` reads them; the backtest judges without them).
     """
     n = len(metrics)
     signals = {c.signal for f in model.flags for c in f.conditions}
     raw = {name: _floats(metrics, name) for name in set(model.metric_names()) | signals | {"tenure_months"}}
     seg = metrics["segment"].to_numpy(dtype=object) if "segment" in metrics.columns else np.full(n, None, object)
-    a = score_arrays(raw, seg, model)
+    a = score_arrays(raw, seg, model, detail)
     # .array keeps the input dtype (e.g. Arrow strings) without a slow conversion to objects.
-    out = {c: metrics[c].array for c in metrics.columns
-           if c not in raw and c not in signals and c not in _OUTPUTS and not c.startswith(_OUTPUT_PREFIXES)}
-    out["lifecycle_stage"] = pd.Categorical(a.stage)
-    out["health_score"] = a.score
-    out["tier"] = assign_tiers(a.score, model, a.tier_min)
-    out["at_risk"] = a.at_risk
-    out["coverage"] = a.coverage
-    out["base_score"] = a.base
-    out["penalty_points"] = a.penalty
-    out["capped"] = a.capped
-    out["flags"] = _flag_labels(model, a.fired, n)
+    kept = pd.DataFrame({c: metrics[c].array for c in metrics.columns if c not in raw and c not in signals
+                         and c not in _OUTPUTS and not c.startswith(_OUTPUT_PREFIXES)}, index=pd.RangeIndex(n))
+    out = {"lifecycle_stage": pd.Categorical(a.stage), "health_score": a.score,
+           "tier": assign_tiers(a.score, model, a.tier_min), "at_risk": a.at_risk, "coverage": a.coverage,
+           "base_score": a.base, "penalty_points": a.penalty, "capped": a.capped,
+           "flags": _flag_labels(model, a.fired, n)}
     out.update({f"component_score_{k}": v for k, v in a.comp.items()})
     out.update({f"metric_score_{k}": v for k, v in a.mscore.items()})
     out.update({f"flag_{k}": v for k, v in a.fired.items()})
-    return Scores(
-        frame=pd.DataFrame(out),
-        model=model,
-        raw=pd.DataFrame({m: raw[m] for m in model.metric_names()}),
-        weight_shares=pd.DataFrame(a.share),
-    )
+    made = pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)  # arrays made here: copying them into one block
+    return Scores(frame=pd.concat([kept, made], axis=1), model=model,  # took 2 s for a 1.8M-row history
+                  raw=pd.DataFrame({m: raw[m] for m in model.metric_names()}) if detail else pd.DataFrame(),
+                  weight_shares=pd.DataFrame(a.share))
 
 
 def _score_group(em: Model, rows, raw, mscore, share, comp, base, coverage) -> None:

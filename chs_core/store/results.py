@@ -1,11 +1,10 @@
 """The results store: a DuckDB file of computed metrics and scores, refreshed incrementally.
 
-Metrics rows are keyed by (data key of their as-of date, signal settings key, as_of), scores by
-(data key, model key, as_of). Asking for a history computes only the as-of dates not stored yet
-(a new month: one date), metrics_batch_dates dates at a time, each batch stored before the next is
-computed (memory bounded), and reads the rest; a model change rescores
-from stored metrics without touching the events. The per-month digests behind the data keys are
-cached per Source.key. Results equal a fresh computation (tests/unit/test_store.py).
+Metrics rows are keyed by (data key of their as-of date, signal settings key, as_of), scores by (data key, model
+key, as_of). Asking for a history computes only the as-of dates not stored yet (a new month: one date),
+metrics_batch_dates dates at a time, each batch stored before the next is computed (memory bounded), and reads the
+rest; a model change rescores from stored metrics without touching the events. The per-month digests behind the
+data keys are cached per Source.key. Results equal a fresh computation (tests/unit/test_store.py).
 
 The file is opened for each operation and closed again, so the CLI and the app can take turns;
 when another process holds it, results are computed without the store.
@@ -32,7 +31,7 @@ from chs_core.settings import REPO_ROOT, setting
 from chs_core.sources import Dataset
 from chs_core.sources.result_frames import result_frame
 from chs_core.store import sql
-from chs_core.store.dtypes import dtype_from, dtype_record, restore
+from chs_core.store.dtypes import dtype_from, dtype_record, for_duckdb, restore
 from chs_core.store.fingerprint import DataKeys, data_keys, digest_cache_key, model_key, signals_key
 
 SCHEMA_VERSION = 1  # in the file name: a new layout starts a new file instead of misreading an old one
@@ -106,12 +105,9 @@ class ResultsStore:
     def scores(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date], model: Model,
                metrics_for: Callable[[list[date]], pd.DataFrame],
                account_ids: Iterable[str] | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """score_frame(metrics_for(dates), model).frame, computing only the dates not stored yet.
-
-        metrics_for(dates): metric rows joined to the account attributes scoring reads (segment);
-        pipeline.metrics_with_accounts, which reads stored metrics in turn. columns: read only these (in the
-        stored order; a page's slice of 6 columns instead of ~50 reads and holds a tenth of the memory).
-        """
+        """score_frame(metrics_for(dates), model).frame, computing only the dates not stored yet. metrics_for(dates):
+        metric rows joined to the account attributes scoring reads (pipeline.metrics_with_accounts). columns: read
+        only these (in the stored order; a page's slice of 6 columns instead of ~50 holds a tenth of the memory)."""
         dates = sorted({pd.Timestamp(d).date() for d in as_of_dates})
         try:
             mkey, wanted = self._stored_scores(ds, source_key, dates, model, metrics_for)
@@ -149,14 +145,21 @@ class ResultsStore:
         self._fill("scores", "model_key", mkey, wanted, lambda missing: score_frame(metrics_for(missing), model).frame)
         return mkey, wanted
 
+    def scores_stored(self, ds: Dataset, source_key: str, as_of_dates: Sequence[date], model: Model) -> bool:
+        """Whether the model's scores at every date are stored (then scores() reads them without scoring)."""
+        try:
+            keys, done = self.keys(ds, source_key), self._done("scores", model_key(model))
+        except duckdb.IOException:
+            return False
+        return all((keys.key_at(d), d) in done for d in {pd.Timestamp(x).date() for x in as_of_dates})
+
     # --- finished results kept as text (store.checked, store.reports) ----------------
     def kept(self, kind: str, key: str) -> str | None:
         """The text kept under (kind, key); None when there is none or another process holds the store."""
         return self.kept_many(kind, [key]).get(key)
 
     def keep(self, kind: str, key: str, body: str, newest: int = 50) -> None:
-        """Keep `body` under (kind, key); of each kind only the `newest` stay."""
-        self.keep_many(kind, {key: body}, newest)
+        self.keep_many(kind, {key: body}, newest)  # of each kind only the `newest` stay
 
     def kept_many(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
         """kept() for several keys in one visit: key -> text, for those kept."""
@@ -184,8 +187,7 @@ class ResultsStore:
 
         Each batch is stored before the next is computed, so a cold history holds one batch in memory, not all of
         it (rows of a date depend on that date alone: batches give the rows of one call over every date)."""
-        with _LOCK, self._connect() as con:
-            done = {(k, d) for k, d, _ in con.execute(sql.SELECT_DONE, [kind, key]).fetchall()}
+        done = self._done(kind, key)
         missing = [d for k, d in wanted if (k, d) not in done]
         if not missing:
             return
@@ -196,6 +198,10 @@ class ResultsStore:
             self._store(kind, key_column, key, {d: by_date[d] for d in batch}, compute(batch))
         self.prune()
 
+    def _done(self, kind: str, key: str) -> set[tuple[str, date]]:
+        with _LOCK, self._connect() as con:
+            return {(k, d) for k, d, _ in con.execute(sql.SELECT_DONE, [kind, key]).fetchall()}
+
     def _store(self, kind: str, key_column: str, key: str, by_date: dict[date, str], frame: pd.DataFrame) -> None:
         """Store a computed frame: its rows replace those of its (data key, as-of) pairs, in one transaction."""
         stamps = pd.to_datetime(frame["as_of"])
@@ -204,14 +210,11 @@ class ResultsStore:
         stored.insert(0, "data_key", stamps.map(data_key).to_numpy(dtype=object))
         stored.insert(1, key_column, key)
         dtypes = {c: stored[c].dtype for c in stored.columns}
-        for col, dtype in dtypes.items():
-            if isinstance(dtype, pd.CategoricalDtype):
-                stored[col] = stored[col].astype(object)
         # One table per frame shape: sources with other pass-through columns never share a layout.
         physical = f"{kind}_{_sha(json.dumps([(c, str(t)) for c, t in dtypes.items()]))[:16]}"
         dates = list(by_date)
         with _LOCK, self._connect() as con:
-            con.register("fresh", stored)
+            con.register("fresh", for_duckdb(stored))
             con.execute(sql.create_like(physical, "fresh"))
             for (column,) in con.execute(sql.UNTYPED_COLUMNS, [physical]).fetchall():  # all-NULL when first seen
                 con.execute(sql.as_text(physical, column))
@@ -231,12 +234,9 @@ class ResultsStore:
             con.execute(sql.COMMIT)
 
     def prune(self, keep: int | None = None) -> int:
-        """Drop all but the `keep` (setting results_store_entries) most recently used entries of each kind.
-
-        An entry is one model (or signals) key's results for one data key and as-of date: older model
-        versions and superseded data go first. Digests of all but the newest `keep` sources go too.
-        Returns the number of entries dropped.
-        """
+        """Drop all but the `keep` (setting results_store_entries) most recently used entries of each kind; returns
+        how many. An entry is one model (or signals) key's results for one data key and as-of date: older model
+        versions and superseded data go first. Digests of all but the newest `keep` sources go too."""
         keep = setting("results_store_entries") if keep is None else keep
         dropped = 0
         with _LOCK, self._connect() as con:

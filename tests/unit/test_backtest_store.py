@@ -38,12 +38,15 @@ def _backtest(capsys, monkeypatch, folder, store: str, *extra: str) -> dict:
 def test_backtest_from_the_store_equals_the_fresh_backtest(capsys, monkeypatch, tmp_path, book):
     fresh = _backtest(capsys, monkeypatch, book, "off")  # no store: metrics computed and scored here
     store = str(tmp_path / "results.duckdb")
-    filling = _backtest(capsys, monkeypatch, book, store)  # computes, stores, and judges what it stored
+    filling = _backtest(capsys, monkeypatch, book, store)  # stores the metrics; scores them in memory (lean)
+    assert main(["refresh", "--data", str(book), "--no-backtest"]) == 0  # stores the model's scores
+    capsys.readouterr()
 
     def no_scoring(*args, **kwargs):
         raise AssertionError("the scores are stored: nothing may be scored again")
 
     monkeypatch.setattr(results, "score_frame", no_scoring)
+    monkeypatch.setattr(model_commands, "score_frame", no_scoring)
     monkeypatch.setattr(results, "compute_metrics", no_scoring)
     monkeypatch.setattr(model_commands, "kept_backtest", lambda *a: None)  # judge again, from stored scores
     stored = _backtest(capsys, monkeypatch, book, store)  # reads metrics and scores back

@@ -175,3 +175,22 @@ def test_segment_reaches_the_scorer(demo, model):
     piped = score_dates(ds, model, [T]).frame.set_index("account_id")
     ids = frame.loc[ent, "account_id"]
     np.testing.assert_allclose(piped.loc[ids, "metric_score_active_user_ratio"], expected_ent)
+
+
+def test_account_attributes_join_as_a_left_merge_would():
+    """with_accounts (the attribute columns looked up) gives pandas' left merge's frame in every case, including
+    an account missing from the accounts table, a repeated account and a column both tables have."""
+    from chs_core.pipeline import with_accounts
+
+    metrics = pd.DataFrame({"account_id": pd.array(["b", "a", "c", "a"], dtype="str"), "score_input": [1.0, 2, 3, 4]},
+                           index=[10, 11, 12, 13])
+    accounts = pd.DataFrame({"account_id": pd.array(["a", "b", "c"], dtype="str"),
+                             "segment": pd.array(["SMB", None, "Enterprise"], dtype="str"),
+                             "renewal_date": pd.to_datetime(["2026-01-31", None, "2026-03-31"])})
+    cases = {"all found": accounts, "one missing": accounts.iloc[:2], "repeated": pd.concat([accounts, accounts.iloc[:1]]),
+             "shared column": accounts.assign(score_input=9.0)}
+    for name, acc in cases.items():
+        got = with_accounts(metrics, acc)
+        pd.testing.assert_frame_equal(got, metrics.merge(acc, on="account_id", how="left"), obj=name)
+    got = with_accounts(metrics, accounts)
+    assert got["segment"].tolist()[1:3] == ["SMB", "Enterprise"] and pd.isna(got["segment"][0])

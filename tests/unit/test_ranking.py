@@ -119,3 +119,17 @@ def test_difference_interval_of_a_score_with_itself_is_zero_and_of_its_mirror_is
     lo, hi = auc_difference_interval(score, -score, y, acc, samples=100, seed=2)
     one = auc_interval(score, y, acc, samples=100, seed=2)
     assert (lo, hi) == pytest.approx((2 * one[0] - 1, 2 * one[1] - 1))
+
+
+def test_cluster_codes_by_counting_equal_the_sorted_factorisation():
+    """Account ranks (small non-negative integers, a subset of them after a mask) are ranked by counting; the
+    ranks and the distinct values must be what sorting gives, for any other values too."""
+    from chs_core.outcomes.ranking import _codes
+
+    rng = np.random.default_rng(3)
+    cases = [rng.integers(0, 500, 4000), rng.integers(0, 500, 4000)[::7] * 3, np.array([9, 9, 2, 4]),
+             rng.integers(0, 10**12, 50), np.array(["b", "a", "b"], dtype=object), np.array([2.5, -1.0, 2.5])]
+    for values in cases:
+        codes, uniques = _codes(values)
+        expected_uniques, expected_codes = np.unique(values, return_inverse=True)
+        assert codes.tolist() == expected_codes.tolist() and uniques.tolist() == expected_uniques.tolist()

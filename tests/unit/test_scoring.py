@@ -322,3 +322,29 @@ def test_default_flags_fire(flag, signal, value, expected):
     assert not any(f.loc["OK", c] for c in f.columns if c.startswith("flag_"))  # missing signal never fires
     assert f.loc["OK", "health_score"] == pytest.approx(100)
     assert f.loc["F", "capped"] == (flag == "champion_departure")
+
+
+def test_lean_scoring_gives_the_same_scores_without_the_explain_columns(model, scores):
+    """detail=False (the backtest's scoring of a model never scored) keeps every other column as it is."""
+    df = pd.DataFrame(ROWS, columns=COLS)
+    df.insert(1, "as_of", pd.Timestamp("2025-03-31"))
+    lean = score_frame(df, model, detail=False)
+    dropped = [c for c in scores.frame.columns if c.startswith(("metric_score_", "component_score_"))]
+    assert dropped and not set(dropped) & set(lean.frame.columns)
+    pd.testing.assert_frame_equal(lean.frame, scores.frame.drop(columns=dropped))
+    assert lean.raw.empty and lean.weight_shares.empty
+
+
+def test_the_scored_frame_and_its_input_change_independently(model):
+    """Scoring wraps the arrays it makes without copying them: writing to one frame never shows in the other."""
+    df = pd.DataFrame(ROWS, columns=COLS)
+    df.insert(1, "as_of", pd.Timestamp("2025-03-31"))
+    df["arr"] = 1000.0
+    frame = score_frame(df, model).frame
+    before = frame["health_score"].copy()
+    frame.loc[0, "arr"] = 5.0
+    df.loc[1, "arr"] = 7.0
+    assert df.loc[0, "arr"] == 1000.0 and frame.loc[1, "arr"] == 1000.0
+    again = score_frame(df, model).frame
+    again.loc[0, "health_score"] = -1.0
+    pd.testing.assert_series_equal(frame["health_score"], before)

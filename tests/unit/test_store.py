@@ -159,6 +159,28 @@ def test_sources_with_other_columns_or_empty_columns_share_one_store(tmp_path, f
             pd.testing.assert_frame_equal(got, score_dates(ds, model, DATES[-2:]).frame)
 
 
+def test_rows_go_to_duckdb_as_arrow_unless_a_column_has_no_arrow_type():
+    """Rows are handed to DuckDB as an Arrow table with categories as plain text; a column of mixed types
+    (numbers and text in one object column, possible in a frame handed in directly) has no Arrow type, so that
+    frame goes as it is. DuckDB reads the same values either way."""
+    import duckdb
+
+    from chs_core.store.dtypes import for_duckdb
+
+    frame = pd.DataFrame({"account_id": ["a", "b", None], "tier": pd.Categorical(["Healthy", None, "At risk"]),
+                          "score": [1.5, float("nan"), 3.0], "as_of": pd.to_datetime(["2026-01-31"] * 3)})
+    mixed = frame.assign(note=pd.Series([7, "seven", None], dtype=object))
+    assert not isinstance(for_duckdb(frame), pd.DataFrame) and isinstance(for_duckdb(mixed), pd.DataFrame)
+    assert for_duckdb(mixed)["tier"].dtype == object
+    with duckdb.connect() as con:
+        rows = {}
+        for name, f in (("arrow", frame), ("pandas", frame.astype({"tier": object}))):
+            con.register(name, for_duckdb(f) if name == "arrow" else f)
+            rows[name] = con.execute(f"SELECT account_id, tier, score, as_of FROM {name}").fetchall()
+    assert rows["arrow"] == rows["pandas"]
+    assert rows["arrow"][1][:2] == ("b", None) and rows["arrow"][2][1] == "At risk"
+
+
 def test_a_cold_history_is_computed_and_stored_a_batch_at_a_time_with_the_same_rows(tmp_path, full, model, spy,
                                                                                      monkeypatch):
     monkeypatch.setenv("CHS_METRICS_BATCH_DATES", "2")
