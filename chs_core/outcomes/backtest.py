@@ -109,8 +109,7 @@ def judge(scored: pd.DataFrame, labels: Labels) -> Judged:
     at_risk = scored["at_risk"].astype("boolean").fillna(False).to_numpy(dtype=bool)[r]
     tier = scored["tier"].astype(object).to_numpy()[r]
     tier = np.where(pd.isna(tier), NO_DATA_TIER.name, tier).astype(object)
-    account = pd.factorize(labels.account_id, sort=True)[0]
-    return Judged(labels, score, at_risk, tier, account, np.argsort(score))
+    return Judged(labels, score, at_risk, tier, labels.account_ranks(), np.argsort(score))
 
 
 def outcome_report(j: Judged, outcome: str, tier_order: tuple[str, ...], samples: int, seed: int = 0) -> OutcomeReport:
@@ -130,9 +129,12 @@ def outcome_report(j: Judged, outcome: str, tier_order: tuple[str, ...], samples
                          segments, dates)
 
 
-def _aligned(frame: pd.DataFrame, labels: Labels) -> np.ndarray:
-    """Row positions in `frame` of the judged rows, matched on (account_id, as_of); -1 if absent."""
+def _aligned(frame: pd.DataFrame, history: pd.DataFrame, labels: Labels) -> np.ndarray:
+    """Row positions in `frame` of the judged rows of `history`, matched on (account_id, as_of); -1 if absent."""
     rows = labels.rows
+    if len(frame) == len(history) and all(frame[c].reset_index(drop=True).equals(history[c].reset_index(drop=True))
+                                          for c in ("account_id", "as_of")):
+        return rows  # the same rows in the same order (scored from this frame, or both read from the store)
     if len(rows) and len(frame) > rows.max():  # frame in the scored history's row order (both read from the store)?
         same = (pd.to_datetime(frame["as_of"]).to_numpy()[rows] == labels.as_of) & (
             frame["account_id"].astype(str).to_numpy()[rows] == labels.account_id)
@@ -188,7 +190,7 @@ def run_backtest(scored: pd.DataFrame, arr: pd.DataFrame | Dataset, *, model: Mo
     h = int(horizon_months if horizon_months is not None else setting("backtest_horizon_months"))
     samples = int(samples if samples is not None else setting("backtest_bootstrap_samples"))
     labels = label_history(scored, arr, h, end_month)
-    pos = _aligned(metrics, labels) if metrics is not None else None
+    pos = _aligned(metrics, scored, labels) if metrics is not None else None
     if not labels.has_renewal_date and metrics is not None and "days_to_renewal" in metrics.columns:
         labels = replace(labels, days_to_renewal=_column(metrics, "days_to_renewal", pos))
     j = judge(scored, labels)

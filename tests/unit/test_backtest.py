@@ -65,6 +65,17 @@ def test_labels_use_every_month_of_the_horizon():
         ("C", "2026-01-31"), ("C", "2026-02-28"), ("C", "2026-03-31")}
 
 
+def test_labels_carry_each_judged_rows_account_its_code_and_its_sorted_rank():
+    """Rows shuffled so accounts appear out of order: codes follow first appearance, ranks the sorted ids."""
+    shuffled = HISTORY.sample(frac=1.0, random_state=4).reset_index(drop=True)
+    lab = label_history(shuffled, ARR, 3)
+    ids = shuffled["account_id"].to_numpy()[lab.rows]
+    assert lab.account_id.tolist() == ids.tolist()
+    assert lab.account_code.tolist() == pd.factorize(ids)[0].tolist()
+    ranks = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}  # every account has a judged row
+    assert lab.account_ranks().tolist() == [ranks[a] for a in ids]
+
+
 def test_end_month_limits_the_judged_dates():
     # Trusting data only to May: Mar 31 would need June, so only Jan and Feb are judged (A B C D E = 10 rows).
     lab = label_history(HISTORY, ARR, 3, end_month=date(2026, 5, 1))
