@@ -92,3 +92,12 @@ def test_auc_change_is_paired_and_zero_for_the_same_model(history):
     ok = ~np.isnan(a) & ~np.isnan(b)
     expected = roc_auc_score(lab.churned[ok], -a[ok]) - roc_auc_score(lab.churned[ok], -b[ok])
     assert change == pytest.approx(expected, abs=1e-12) and lo <= change <= hi
+
+
+def test_text_columns_become_objects_with_missing_as_none_and_one_object_per_name():
+    from chs_core.tuning.live import text_objects
+
+    s = pd.Series(["Acme", None, "Beta", "Acme", None], dtype="str")
+    got = text_objects(s)
+    assert got.dtype == object and got.tolist() == s.astype(object).where(s.notna(), None).tolist()
+    assert got[0] is got[3]  # the same name is one object, not 1.8M copies
