@@ -137,7 +137,7 @@ def build_queue(metrics: pd.DataFrame, model: Model, as_of: date, touches: pd.Da
     scores = score_frame(now_metrics, model)
     frame = scores.frame.copy()
     frame["as_of"] = as_of
-    earlier = score_frame(metrics[days != as_of].reset_index(drop=True), model).frame
+    earlier = score_frame(metrics[days != as_of].reset_index(drop=True), model, detail=False).frame  # scores only
     earlier["as_of"] = pd.to_datetime(earlier["as_of"]).dt.date
     for d, name in ((7, "change_7d"), (30, "change_30d")):
         then = earlier[earlier["as_of"] == as_of - timedelta(days=d)].set_index("account_id")["health_score"]
