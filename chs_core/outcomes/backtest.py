@@ -32,6 +32,7 @@ from chs_core.outcomes.labels import Labels, label_history
 from chs_core.outcomes.quality import Quality, SliceQuality, TierRate, quality_of, slice_qualities, sorted_within, tier_rates
 from chs_core.outcomes.ranking import shared_draws
 from chs_core.outcomes.workers import Workers, workers
+from chs_core.scoring.score import float_values
 from chs_core.settings import setting
 from chs_core.sources import Dataset
 
@@ -105,7 +106,7 @@ def scored_columns(model: Model, metric_columns=()) -> list[str]:
 def judge(scored: pd.DataFrame, labels: Labels) -> Judged:
     """Pick the judged rows' score, at-risk flag and tier out of a scored history (positions labels.rows)."""
     r = labels.rows
-    score = pd.to_numeric(scored["health_score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[r]
+    score = float_values(scored["health_score"])[r]
     at_risk = scored["at_risk"].astype("boolean").fillna(False).to_numpy(dtype=bool)[r]
     tier = scored["tier"].astype(object).to_numpy()[r]
     tier = np.where(pd.isna(tier), NO_DATA_TIER.name, tier).astype(object)
@@ -146,9 +147,7 @@ def _aligned(frame: pd.DataFrame, history: pd.DataFrame, labels: Labels) -> np.n
 
 
 def _column(frame: pd.DataFrame, name: str, pos: np.ndarray) -> np.ndarray:
-    column = frame[name]
-    values = column.to_numpy() if column.dtype == np.float64 else (  # a float column as it is: no 1.8M-row copy
-        pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+    values = float_values(frame[name])
     if len(pos) and pos.min() >= 0:  # every judged row found (the usual case): one gather
         return values[pos]
     out = np.full(len(pos), np.nan)

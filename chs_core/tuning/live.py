@@ -18,7 +18,7 @@ from chs_core.model import Model
 from chs_core.outcomes.labels import Labels, label_history
 from chs_core.outcomes.quality import Quality, TierRate, quality_of, sorted_within
 from chs_core.outcomes.ranking import auc, auc_difference_interval
-from chs_core.scoring.score import assign_tiers, score_arrays
+from chs_core.scoring.score import assign_tiers, float_values, score_arrays
 from chs_core.sources import Dataset
 
 
@@ -57,9 +57,8 @@ def prepare_history(metrics: pd.DataFrame, arr_monthly: pd.DataFrame | Dataset, 
         if name not in metrics.columns:
             return np.full(n, np.nan) if kind is float else np.full(n, None, dtype=object)
         s = metrics[name]
-        if kind is float:  # a float column as it is (no copy before the sort's gather)
-            return s.to_numpy() if s.dtype == np.float64 else pd.to_numeric(s, errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan)
+        if kind is float:
+            return float_values(s)  # a float column as it is: the sort's gather below is the one copy
         return text_objects(s) if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object else \
             s.astype(object).where(s.notna(), None).to_numpy()
 
